@@ -1,0 +1,45 @@
+// One vector runner, compiled for every runtime. Input: {"cases":[{"id","fn","in"}]}.
+// Output: one canonical JSON line per case, {"id","out"} or {"id","error":{code,message}}.
+// The Node side compares every runtime's lines with the expected outputs and each other.
+import { asProbeError } from "../../core/util/errors";
+import { JsonObject, JsonValue, isJsonObject, parseJson, writeJson } from "../../core/util/json";
+import { VectorFn } from "./fns/types";
+import { fns as utilFns } from "./fns/util";
+import { fns as modelFns } from "./fns/model";
+import { fns as pingFns } from "./fns/ping";
+import { fns as tracerouteFns } from "./fns/traceroute";
+import { fns as manifestFns } from "./fns/manifest";
+
+const tables: { [name: string]: VectorFn }[] = [utilFns, modelFns, pingFns, tracerouteFns, manifestFns];
+
+function lookup(name: string): VectorFn | undefined {
+  for (const t of tables) {
+    const f = t[name];
+    if (f !== undefined) return f;
+  }
+  return undefined;
+}
+
+export function runVectors(input: string): string {
+  const doc = parseJson(input, { maxBytes: 67108864 });
+  if (!isJsonObject(doc) || !Array.isArray(doc["cases"])) return "{\"error\":\"no cases\"}\n";
+  const lines: string[] = [];
+  for (const c of doc["cases"] as JsonValue[]) {
+    const cas = c as JsonObject;
+    const id = cas["id"] as string;
+    const f = lookup(cas["fn"] as string);
+    const line: JsonObject = { id: id };
+    if (f === undefined) {
+      line["error"] = { code: "ENOFN", message: "no vector function " + (cas["fn"] as string) };
+    } else {
+      try {
+        line["out"] = f(cas["in"]);
+      } catch (e) {
+        const pe = asProbeError(e);
+        line["error"] = { code: pe.code, message: pe.message };
+      }
+    }
+    lines.push(writeJson(line));
+  }
+  return lines.join("\n") + "\n";
+}

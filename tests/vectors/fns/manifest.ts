@@ -1,0 +1,3 @@
+import { VectorFn } from "./types";
+
+export const fns: { [name: string]: VectorFn } = {};

@@ -1,0 +1,24 @@
+#!/usr/bin/env node
+// npm run build: both device bundles plus the Lua vector runner, then their sizes.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+
+const steps = [
+  ["npx", ["rollup", "-c", "rollup.config.ts", "--configPlugin", "typescript", "--silent"]],
+  ["npx", ["tstl", "-p", "tsconfig.lua.json"]],
+  ["npx", ["tstl", "-p", "tsconfig.vectors-lua.json"]],
+];
+for (const [cmd, args] of steps) {
+  const r = spawnSync(cmd, args, { stdio: "inherit" });
+  if (r.status !== 0) {
+    console.error(`build failed: ${cmd} ${args.join(" ")}`);
+    process.exit(r.status ?? 1);
+  }
+}
+for (const f of ["dist/miniprobe.js", "dist/miniprobe.lua", "dist/vectors.js", "dist/vectors.lua"]) {
+  if (!existsSync(f)) continue;
+  const size = statSync(f).size;
+  const gz = gzipSync(readFileSync(f)).length;
+  console.log(`${f.padEnd(22)} ${String(size).padStart(8)} bytes  ${String(gz).padStart(7)} gzipped`);
+}
