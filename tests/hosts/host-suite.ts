@@ -1,0 +1,850 @@
+/** @noSelfInFile */
+// Host conformance suite: one portable program, run against every Host (Node, QuickJS,
+// Lua 5.1, LuaJIT). It drives every Host operation with real effects (processes, files,
+// HTTP to a local server, TCP to a local echo server) and reports one line per check:
+//   ok <name> | FAIL <name>: <why> | skip <name>: <why>
+// A capability the host leaves out (exec/httpGet/connect/readStdin undefined) is a skip,
+// never a failure. The servers it expects are in tests/hosts/servers.ts.
+//
+// Written in the portable subset (it is compiled to Lua): no regex, no bitwise operators,
+// no String(number) (fmtNum), no `||`/`!` on strings or numbers, no closures over C-style
+// for counters, callbacks across the Host boundary.
+import { Host, HostError, HttpResult, ExecResult, Stream, FileStat, HttpTimings } from "../../core/host";
+import { fmtNum } from "../../core/util/num";
+
+export interface HostSuiteConfig {
+  /** e.g. "http://127.0.0.1:34567" (no trailing slash) */
+  httpBase: string;
+  /** Same server reached over IPv6, e.g. "http://[::1]:34567"; omitted when no IPv6. */
+  httpBase6?: string;
+  /** A scratch directory that exists and is empty enough for a "hs" subfolder. */
+  tmpDir: string;
+  /** TCP echo server port on 127.0.0.1 (echoes; closes after receiving "bye\n"). */
+  echoPort: number;
+  /** When set, the runner piped exactly this text to stdin: readStdin must return it. */
+  stdin?: string;
+}
+
+type Next = () => void;
+
+interface Reporter {
+  ok(name: string): void;
+  fail(name: string, why: string): void;
+  skip(name: string, why: string): void;
+  /** ok when cond, else FAIL with why. */
+  check(name: string, cond: boolean, why: string): void;
+}
+
+interface Step {
+  name: string;
+  run: (r: Reporter, next: Next) => void;
+}
+
+/** Per-step watchdog: a host that never calls back gets a FAIL, not a hung suite. */
+const STEP_LIMIT_MS = 15000;
+
+function q(s: string | undefined): string {
+  if (s === undefined) return "undefined";
+  const max = 80;
+  if (s.length > max) return "\"" + s.substring(0, max) + "...\" (" + fmtNum(s.length) + " bytes)";
+  return "\"" + s + "\"";
+}
+
+function n(v: number | undefined): string {
+  if (v === undefined) return "undefined";
+  if (v !== v) return "NaN";
+  return fmtNum(v, 3);
+}
+
+function errText(e: HostError | undefined): string {
+  if (e === undefined) return "no error";
+  return "error " + e.code + " (" + e.message + ")";
+}
+
+function endsWith(s: string, suffix: string): boolean {
+  if (suffix.length > s.length) return false;
+  return s.substring(s.length - suffix.length) === suffix;
+}
+
+function contains(s: string, part: string): boolean {
+  return s.indexOf(part) >= 0;
+}
+
+function trimNl(s: string): string {
+  let end = s.length;
+  while (end > 0 && (s.substring(end - 1, end) === "\n" || s.substring(end - 1, end) === "\r")) end = end - 1;
+  return s.substring(0, end);
+}
+
+function isNum(v: unknown): boolean {
+  return typeof v === "number" && v === v;
+}
+
+/** "" when the timings are well-formed, else the reason. */
+function timingProblem(t: HttpTimings | undefined): string {
+  if (t === undefined) return "no timings";
+  if (!isNum(t.start)) return "t.start missing";
+  if (!isNum(t.end)) return "t.end missing";
+  let last = t.start;
+  let lastName = "start";
+  if (t.connect !== undefined) {
+    if (t.connect < last) return "connect " + n(t.connect) + " < " + lastName + " " + n(last);
+    last = t.connect;
+    lastName = "connect";
+  }
+  if (t.firstByte !== undefined) {
+    if (t.firstByte < last) return "firstByte " + n(t.firstByte) + " < " + lastName + " " + n(last);
+    last = t.firstByte;
+    lastName = "firstByte";
+  }
+  if (t.end < last) return "end " + n(t.end) + " < " + lastName + " " + n(last);
+  return "";
+}
+
+/** The body of /range: byte i is "abcdefghijklmnopqrstuvwxyz"[i mod 26], 100 bytes. */
+function rangeBody(): string {
+  const abc = "abcdefghijklmnopqrstuvwxyz";
+  let s = "";
+  let i = 0;
+  while (i < 100) {
+    const k = i - Math.floor(i / 26) * 26;
+    s = s + abc.substring(k, k + 1);
+    i = i + 1;
+  }
+  return s;
+}
+
+function repeatChar(c: string, count: number): string {
+  const parts: string[] = [];
+  let chunk = c;
+  let left = count;
+  // binary doubling without bit operators
+  while (left > 0) {
+    if (left - Math.floor(left / 2) * 2 === 1) parts.push(chunk);
+    left = Math.floor(left / 2);
+    if (left > 0) chunk = chunk + chunk;
+  }
+  return parts.join("");
+}
+
+// ---------------------------------------------------------------- info, clocks, timers
+
+function infoSteps(host: Host): Step[] {
+  return [
+    {
+      name: "info",
+      run: (r, next) => {
+        const i = host.info;
+        const rts = ["node", "quickjs", "lua5.1", "luajit"];
+        r.check("info.runtime", i !== undefined && rts.indexOf(i.runtime) >= 0, "runtime " + q(i === undefined ? undefined : i.runtime));
+        r.check("info.fields", i !== undefined && typeof i.runtimeVersion === "string" && i.runtimeVersion.length > 0 &&
+          typeof i.platform === "string" && i.platform.length > 0 && typeof i.arch === "string" && i.arch.length > 0 &&
+          typeof i.hostname === "string" && typeof i.probeId === "string" && i.probeId.length > 0,
+          "runtimeVersion/platform/arch/hostname/probeId must be non-empty strings");
+        const tools = host.tools;
+        let bad = "";
+        if (tools === undefined) bad = "tools undefined";
+        else {
+          const names = ["ping", "ping6", "traceroute", "traceroute6", "scamper", "tstat", "busybox", "curl"];
+          for (const name of names) {
+            const t = tools[name];
+            if (t !== undefined && (typeof t.path !== "string" || t.path.length === 0 || typeof t.flavour !== "string" || t.flavour.length === 0)) {
+              bad = name + " has no path/flavour";
+            }
+          }
+        }
+        r.check("tools.shape", bad === "", bad);
+        host.log("debug", "host-suite: log works");
+        r.ok("log");
+        next();
+      },
+    },
+    {
+      name: "clock",
+      run: (r, next) => {
+        const now = host.now();
+        r.check("now.epoch-ms", isNum(now) && now > 1500000000000 && now < 4000000000000, "now() = " + n(now));
+        let prev = host.mono();
+        let okMono = isNum(prev);
+        let i = 0;
+        while (i < 2000 && okMono) {
+          const m = host.mono();
+          if (!isNum(m) || m < prev) okMono = false;
+          prev = m;
+          i = i + 1;
+        }
+        r.check("mono.nondecreasing", okMono, "mono() went backwards or is not a number");
+        const m0 = host.mono();
+        const w0 = host.now();
+        host.setTimer(60, () => {
+          const dm = host.mono() - m0;
+          const dw = host.now() - w0;
+          r.check("mono.rate", dm >= 50 && dm < 1500, "60 ms timer measured " + n(dm) + " ms by mono()");
+          r.check("now.rate", dw >= 40 && dw < 1500, "60 ms timer measured " + n(dw) + " ms by now()");
+          next();
+        });
+      },
+    },
+    {
+      name: "timers",
+      run: (r, next) => {
+        const seen: string[] = [];
+        const t0 = host.mono();
+        let firstAt = -1;
+        host.setTimer(50, () => { seen.push("c"); });
+        host.setTimer(10, () => { seen.push("a"); firstAt = host.mono() - t0; });
+        const x = host.setTimer(30, () => { seen.push("x"); });
+        host.setTimer(40, () => { seen.push("b"); });
+        host.setTimer(0, () => { seen.push("0"); });
+        const y = host.setTimer(5, () => { seen.push("y"); });
+        host.clearTimer(x);
+        host.clearTimer(y);
+        host.clearTimer(y); // twice is harmless
+        let fromInside = false;
+        host.setTimer(20, () => {
+          // a timer set from inside a timer callback runs too
+          host.setTimer(1, () => { fromInside = true; });
+        });
+        const s = seen.join("");
+        r.check("timer.async", s === "", "callbacks ran inside setTimer: " + q(s));
+        host.setTimer(150, () => {
+          const got = seen.join("");
+          r.check("timer.order", got === "0abc", "fired " + q(got) + ", expected \"0abc\"");
+          r.check("timer.clear", !contains(got, "x") && !contains(got, "y"), "cleared timer fired: " + q(got));
+          r.check("timer.delay", firstAt >= 8, "10 ms timer fired after " + n(firstAt) + " ms");
+          r.check("timer.nested", fromInside, "timer set inside a timer callback did not fire");
+          next();
+        });
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- exec
+
+function execSteps(host: Host): Step[] {
+  const names = ["exec.argv-verbatim", "exec.exit-code", "exec.stderr", "exec.onLine", "exec.timeout",
+    "exec.maxBytes", "exec.enoent", "exec.env", "exec.cwd", "exec.concurrent"];
+  if (host.exec === undefined) {
+    return [{ name: "exec", run: (r, next) => { for (const nm of names) r.skip(nm, "absent"); next(); } }];
+  }
+  const exec = host.exec;
+  const base = { timeoutMs: 5000, maxBytes: 1000000 };
+  return [
+    {
+      name: "exec.argv-verbatim",
+      run: (r, next) => {
+        // printf repeats its format for each argument: a shell would split/interpret these.
+        exec(["printf", "[%s]", "a b; echo x", "$HOME", "'q' \"d\"", "*"], base, (err, res) => {
+          const want = "[a b; echo x][$HOME]['q' \"d\"][*]";
+          if (err !== undefined || res === undefined) r.fail("exec.argv-verbatim", errText(err));
+          else {
+            r.check("exec.argv-verbatim", res.stdout === want && res.code === 0,
+              "stdout " + q(res.stdout) + " code " + n(res.code) + ", expected " + q(want));
+            r.check("exec.result-shape", res.timedOut === false && res.truncated === false && res.stderr === "" &&
+              isNum(res.ms) && res.ms >= 0 && res.ms < 5000, "timedOut/truncated/stderr/ms wrong: ms=" + n(res.ms));
+          }
+          exec(["echo", "hello", "world"], base, (err2, res2) => {
+            if (err2 !== undefined || res2 === undefined) r.fail("exec.echo", errText(err2));
+            else r.check("exec.echo", res2.stdout === "hello world\n", "stdout " + q(res2.stdout));
+            next();
+          });
+        });
+      },
+    },
+    {
+      name: "exec.exit-code",
+      run: (r, next) => {
+        exec(["false"], base, (err, res) => {
+          if (err !== undefined || res === undefined) r.fail("exec.exit-code", errText(err));
+          else r.check("exec.exit-code", res.code === 1 && res.timedOut === false, "false exited " + n(res.code));
+          // sh is named in argv on purpose here: the test wants a specific code and stderr
+          exec(["sh", "-c", "echo out; echo err-text >&2; exit 3"], base, (err2, res2) => {
+            if (err2 !== undefined || res2 === undefined) r.fail("exec.stderr", errText(err2));
+            else {
+              r.check("exec.stderr", res2.code === 3 && res2.stdout === "out\n" && res2.stderr === "err-text\n",
+                "code " + n(res2.code) + " stdout " + q(res2.stdout) + " stderr " + q(res2.stderr));
+            }
+            next();
+          });
+        });
+      },
+    },
+    {
+      name: "exec.onLine",
+      run: (r, next) => {
+        const lines: string[] = [];
+        const opts = { timeoutMs: 5000, maxBytes: 100000, onLine: (line: string) => { lines.push(line); } };
+        exec(["printf", "l1\\nline two\\n\\nl4\\n"], opts, (err, res) => {
+          if (err !== undefined || res === undefined) r.fail("exec.onLine", errText(err));
+          else {
+            const got = lines.join("|");
+            r.check("exec.onLine", got === "l1|line two||l4" && res.stdout === "l1\nline two\n\nl4\n",
+              "lines " + q(got) + " stdout " + q(res.stdout));
+          }
+          next();
+        });
+      },
+    },
+    {
+      name: "exec.timeout",
+      run: (r, next) => {
+        const t0 = host.mono();
+        exec(["sleep", "5"], { timeoutMs: 300, maxBytes: 1000 }, (err, res) => {
+          const el = host.mono() - t0;
+          if (err !== undefined || res === undefined) r.fail("exec.timeout", errText(err));
+          else {
+            r.check("exec.timeout", res.timedOut === true && res.code === -1 && el >= 250 && el < 2500 &&
+              res.ms >= 250 && res.ms < 2500,
+              "timedOut " + (res.timedOut ? "true" : "false") + " code " + n(res.code) + " ms " + n(res.ms) + " elapsed " + n(el));
+          }
+          next();
+        });
+      },
+    },
+    {
+      name: "exec.maxBytes",
+      run: (r, next) => {
+        // ~590 KB of output, capped at 1000 bytes per stream
+        exec(["seq", "1", "100000"], { timeoutMs: 5000, maxBytes: 1000 }, (err, res) => {
+          if (err !== undefined || res === undefined) r.fail("exec.maxBytes", errText(err));
+          else {
+            r.check("exec.maxBytes", res.truncated === true && res.stdout.length > 0 && res.stdout.length <= 1000 &&
+              res.stdout.substring(0, 4) === "1\n2\n", "truncated " + (res.truncated ? "true" : "false") +
+              " stdout " + fmtNum(res.stdout.length) + " bytes");
+          }
+          next();
+        });
+      },
+    },
+    {
+      name: "exec.enoent",
+      run: (r, next) => {
+        exec(["/nonexistent-dir/miniprobe-no-such-binary"], base, (err, res) => {
+          r.check("exec.enoent-path", err !== undefined && err.code === "ENOENT" && res === undefined, errText(err));
+          exec(["miniprobe-no-such-binary-on-path"], base, (err2, res2) => {
+            r.check("exec.enoent", err2 !== undefined && err2.code === "ENOENT" && res2 === undefined, errText(err2));
+            next();
+          });
+        });
+      },
+    },
+    {
+      name: "exec.env",
+      run: (r, next) => {
+        exec(["env"], { timeoutMs: 5000, maxBytes: 1000000, env: { MP_SUITE_VAR: "v 1;x" } }, (err, res) => {
+          if (err !== undefined || res === undefined) r.fail("exec.env", errText(err));
+          else r.check("exec.env", contains(res.stdout, "MP_SUITE_VAR=v 1;x\n"), "env output lacks MP_SUITE_VAR");
+          next();
+        });
+      },
+    },
+    {
+      name: "exec.cwd",
+      run: (r, next) => {
+        exec(["pwd"], { timeoutMs: 5000, maxBytes: 10000, cwd: "/" }, (err, res) => {
+          if (err !== undefined || res === undefined) r.fail("exec.cwd", errText(err));
+          else r.check("exec.cwd", res.stdout === "/\n", "pwd printed " + q(res.stdout));
+          next();
+        });
+      },
+    },
+    {
+      name: "exec.concurrent",
+      run: (r, next) => {
+        // three processes at once; the short one must finish first
+        const order: string[] = [];
+        let left = 3;
+        const t0 = host.mono();
+        const finish = (tag: string, res: ExecResult | undefined, err: HostError | undefined) => {
+          order.push(err === undefined && res !== undefined ? tag + "=" + trimNl(res.stdout) : tag + "=" + errText(err));
+          left = left - 1;
+          if (left === 0) {
+            const el = host.mono() - t0;
+            const got = order.join(",");
+            r.check("exec.concurrent", got === "a=A,b=B,c=C" && el < 1500, "order " + q(got) + " elapsed " + n(el));
+            next();
+          }
+        };
+        exec(["sh", "-c", "sleep 0.6; echo C"], base, (e, v) => finish("c", v, e));
+        exec(["sh", "-c", "sleep 0.3; echo B"], base, (e, v) => finish("b", v, e));
+        exec(["echo", "A"], base, (e, v) => finish("a", v, e));
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- fs
+
+function fsSteps(host: Host, cfg: HostSuiteConfig): Step[] {
+  const fs = host.fs;
+  const dir = cfg.tmpDir + "/hs";
+  const a = dir + "/a.txt";
+  const b = dir + "/b.txt";
+  return [
+    {
+      name: "fs",
+      run: (r, next) => {
+        fs.mkdir(dir, (e0) => {
+          r.check("fs.mkdir", e0 === undefined, errText(e0));
+          fs.write(a, "hello\n", (e1, v1) => {
+            r.check("fs.write", e1 === undefined && v1 === true, errText(e1));
+            fs.append(a, "world\n", (e2, v2) => {
+              r.check("fs.append", e2 === undefined && v2 === true, errText(e2));
+              fs.read(a, (e3, text) => {
+                r.check("fs.read", e3 === undefined && text === "hello\nworld\n", errText(e3) + " text " + q(text));
+                fs.stat(a, (e4, st) => {
+                  const now = host.now();
+                  r.check("fs.stat-file", e4 === undefined && st !== undefined && st.size === 12 && st.isDir === false &&
+                    st.mtime > now - 86400000 && st.mtime < now + 86400000,
+                    errText(e4) + (st !== undefined ? " size " + n(st.size) + " mtime " + n(st.mtime) : ""));
+                  fs.stat(dir, (e5, st2) => {
+                    r.check("fs.stat-dir", e5 === undefined && st2 !== undefined && st2.isDir === true, errText(e5));
+                    fs.write(a, "replaced", (e6) => {
+                      fs.read(a, (e7, t7) => {
+                        r.check("fs.write-truncates", e6 === undefined && e7 === undefined && t7 === "replaced", q(t7));
+                        next();
+                      });
+                    });
+                  });
+                });
+              });
+            });
+          });
+        });
+      },
+    },
+    {
+      name: "fs.rename",
+      run: (r, next) => {
+        fs.write(b, "old b", (e0) => {
+          fs.rename(a, b, (e1, v1) => {
+            r.check("fs.rename", e0 === undefined && e1 === undefined && v1 === true, errText(e1));
+            fs.read(b, (e2, t2) => {
+              r.check("fs.rename-replaces", e2 === undefined && t2 === "replaced", errText(e2) + " " + q(t2));
+              fs.read(a, (e3, t3) => {
+                r.check("fs.read-enoent", e3 !== undefined && e3.code === "ENOENT" && t3 === undefined, errText(e3));
+                fs.stat(a, (e4, st: FileStat | undefined) => {
+                  r.check("fs.stat-enoent", e4 !== undefined && e4.code === "ENOENT" && st === undefined, errText(e4));
+                  next();
+                });
+              });
+            });
+          });
+        });
+      },
+    },
+    {
+      name: "fs.list",
+      run: (r, next) => {
+        fs.write(dir + "/c.txt", "c", (e0) => {
+          fs.list(dir, (e1, names) => {
+            if (e0 !== undefined || e1 !== undefined || names === undefined) r.fail("fs.list", errText(e0 !== undefined ? e0 : e1));
+            else {
+              const sorted: string[] = [];
+              for (const nm of names) sorted.push(nm);
+              sorted.sort();
+              r.check("fs.list", sorted.join(",") === "b.txt,c.txt", "listed " + q(sorted.join(",")));
+            }
+            fs.list(cfg.tmpDir + "/hs-no-such-dir", (e2, v2) => {
+              r.check("fs.list-enoent", e2 !== undefined && e2.code === "ENOENT" && v2 === undefined, errText(e2));
+              next();
+            });
+          });
+        });
+      },
+    },
+    {
+      name: "fs.remove",
+      run: (r, next) => {
+        fs.remove(b, (e1, v1) => {
+          fs.remove(dir + "/c.txt", (e2) => {
+            r.check("fs.remove", e1 === undefined && v1 === true && e2 === undefined, errText(e1 !== undefined ? e1 : e2));
+            fs.list(dir, (e3, names) => {
+              r.check("fs.remove-gone", e3 === undefined && names !== undefined && names.length === 0,
+                errText(e3) + (names !== undefined ? " left " + q(names.join(",")) : ""));
+              fs.remove(b, (e4) => {
+                r.check("fs.remove-enoent", e4 !== undefined && e4.code === "ENOENT", errText(e4));
+                fs.remove(dir, (e5) => {
+                  r.check("fs.remove-empty-dir", e5 === undefined, errText(e5));
+                  fs.stat(dir, (e6) => {
+                    r.check("fs.remove-dir-gone", e6 !== undefined && e6.code === "ENOENT", errText(e6));
+                    next();
+                  });
+                });
+              });
+            });
+          });
+        });
+      },
+    },
+    {
+      name: "readStdin",
+      run: (r, next) => {
+        if (host.readStdin === undefined) {
+          r.skip("readStdin", "absent");
+          next();
+          return;
+        }
+        if (cfg.stdin === undefined) {
+          r.skip("readStdin", "runner gave no stdin to compare");
+          next();
+          return;
+        }
+        const want = cfg.stdin;
+        host.readStdin((e, text) => {
+          r.check("readStdin", e === undefined && text === want, errText(e) + " got " + q(text));
+          next();
+        });
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- http
+
+function httpSteps(host: Host, cfg: HostSuiteConfig): Step[] {
+  const names = ["http.hello", "http.bytes", "http.keepBody-false", "http.maxBytes", "http.range", "http.range-open",
+    "http.redirect", "http.maxRedirects", "http.timeout", "http.chunked", "http.status-404", "http.headers",
+    "http.refused", "http.ipv6", "http.https"];
+  if (host.httpGet === undefined) {
+    return [{ name: "http", run: (r, next) => { for (const nm of names) r.skip(nm, "absent"); next(); } }];
+  }
+  const get = host.httpGet;
+  const base = cfg.httpBase;
+  const o = { timeoutMs: 5000, maxBytes: 1000000, maxRedirects: 5 };
+  const timed = (r: Reporter, name: string, res: HttpResult) => {
+    const p = timingProblem(res.t);
+    r.check(name + ".timings", p === "", p);
+  };
+  return [
+    {
+      name: "http.hello",
+      run: (r, next) => {
+        get(base + "/hello", o, (err, res) => {
+          if (err !== undefined || res === undefined) r.fail("http.hello", errText(err));
+          else {
+            const ct = res.headers["content-type"];
+            r.check("http.hello", res.status === 200 && res.body === "hello world\n" && res.bytes === 12 &&
+              res.redirects === 0 && res.url === base + "/hello" && ct !== undefined && ct.substring(0, 10) === "text/plain",
+              "status " + n(res.status) + " body " + q(res.body) + " bytes " + n(res.bytes) + " url " + q(res.url) +
+              " content-type " + q(ct));
+            timed(r, "http.hello", res);
+          }
+          next();
+        });
+      },
+    },
+    {
+      name: "http.bytes",
+      run: (r, next) => {
+        get(base + "/bytes?n=100000", o, (err, res) => {
+          if (err !== undefined || res === undefined) r.fail("http.bytes", errText(err));
+          else {
+            r.check("http.bytes", res.status === 200 && res.bytes === 100000 && res.body !== undefined &&
+              res.body.length === 100000 && res.body.substring(0, 3) === "xxx",
+              "status " + n(res.status) + " bytes " + n(res.bytes) + " body " + (res.body === undefined ? "absent" : fmtNum(res.body.length)));
+            timed(r, "http.bytes", res);
+          }
+          get(base + "/bytes?n=100000", { timeoutMs: 5000, maxBytes: 1000000, maxRedirects: 0, keepBody: false }, (e2, r2) => {
+            if (e2 !== undefined || r2 === undefined) r.fail("http.keepBody-false", errText(e2));
+            else r.check("http.keepBody-false", r2.bytes === 100000 && r2.body === undefined,
+              "bytes " + n(r2.bytes) + " body " + (r2.body === undefined ? "absent" : "present"));
+            get(base + "/bytes?n=100000", { timeoutMs: 5000, maxBytes: 1000, maxRedirects: 0 }, (e3) => {
+              r.check("http.maxBytes", e3 !== undefined && e3.code === "ETOOBIG", errText(e3));
+              next();
+            });
+          });
+        });
+      },
+    },
+    {
+      name: "http.range",
+      run: (r, next) => {
+        const all = rangeBody();
+        get(base + "/range", { timeoutMs: 5000, maxBytes: 100000, maxRedirects: 0, range: [10, 19] }, (err, res) => {
+          if (err !== undefined || res === undefined) r.fail("http.range", errText(err));
+          else {
+            r.check("http.range", res.status === 206 && res.body === all.substring(10, 20) && res.bytes === 10 &&
+              res.headers["content-range"] === "bytes 10-19/100",
+              "status " + n(res.status) + " body " + q(res.body) + " content-range " + q(res.headers["content-range"]));
+          }
+          get(base + "/range", { timeoutMs: 5000, maxBytes: 100000, maxRedirects: 0, range: [95] }, (e2, r2) => {
+            if (e2 !== undefined || r2 === undefined) r.fail("http.range-open", errText(e2));
+            else r.check("http.range-open", r2.status === 206 && r2.body === all.substring(95) && r2.bytes === 5,
+              "status " + n(r2.status) + " body " + q(r2.body));
+            next();
+          });
+        });
+      },
+    },
+    {
+      name: "http.redirect",
+      run: (r, next) => {
+        // 3 hops: absolute URL, relative path, absolute path
+        get(base + "/redirect?n=3", o, (err, res) => {
+          if (err !== undefined || res === undefined) r.fail("http.redirect", errText(err));
+          else {
+            r.check("http.redirect", res.status === 200 && res.redirects === 3 && res.url === base + "/hello" &&
+              res.body === "hello world\n",
+              "status " + n(res.status) + " redirects " + n(res.redirects) + " url " + q(res.url));
+          }
+          get(base + "/redirect?n=3", { timeoutMs: 5000, maxBytes: 100000, maxRedirects: 1 }, (e2, r2) => {
+            r.check("http.maxRedirects", e2 !== undefined && r2 === undefined, "expected an error, got " + errText(e2) +
+              (r2 !== undefined ? " status " + n(r2.status) : ""));
+            next();
+          });
+        });
+      },
+    },
+    {
+      name: "http.timeout",
+      run: (r, next) => {
+        const t0 = host.mono();
+        get(base + "/slow", { timeoutMs: 300, maxBytes: 100000, maxRedirects: 0 }, (err) => {
+          const el = host.mono() - t0;
+          r.check("http.timeout", err !== undefined && err.code === "ETIMEDOUT" && el >= 250 && el < 1800,
+            errText(err) + " after " + n(el) + " ms");
+          next();
+        });
+      },
+    },
+    {
+      name: "http.chunked",
+      run: (r, next) => {
+        get(base + "/chunked", o, (err, res) => {
+          if (err !== undefined || res === undefined) r.fail("http.chunked", errText(err));
+          else {
+            r.check("http.chunked", res.status === 200 && res.body === "chunk1-chunk2-end\n" && res.bytes === 18,
+              "status " + n(res.status) + " body " + q(res.body) + " bytes " + n(res.bytes));
+            timed(r, "http.chunked", res);
+          }
+          next();
+        });
+      },
+    },
+    {
+      name: "http.status",
+      run: (r, next) => {
+        get(base + "/status?code=404", o, (err, res) => {
+          if (err !== undefined || res === undefined) r.fail("http.status-404", errText(err) + " (a 404 is a result, not an error)");
+          else r.check("http.status-404", res.status === 404 && res.body === "not here\n", "status " + n(res.status));
+          get(base + "/echo-header", { timeoutMs: 5000, maxBytes: 1000, maxRedirects: 0, headers: { "X-Mp-Test": "abc 123" } }, (e2, r2) => {
+            if (e2 !== undefined || r2 === undefined) r.fail("http.headers", errText(e2));
+            else r.check("http.headers", r2.body === "abc 123", "server saw " + q(r2.body));
+            next();
+          });
+        });
+      },
+    },
+    {
+      name: "http.errors",
+      run: (r, next) => {
+        get("http://127.0.0.1:1/", { timeoutMs: 3000, maxBytes: 1000, maxRedirects: 0 }, (err, res) => {
+          r.check("http.refused", err !== undefined && err.code === "ECONNREFUSED" && res === undefined, errText(err));
+          get("https://127.0.0.1:1/", { timeoutMs: 3000, maxBytes: 1000, maxRedirects: 0 }, (e2, r2) => {
+            // refused (host speaks TLS) or EUNSUPPORTED (host has no TLS): both honest
+            r.check("http.https", e2 !== undefined && (e2.code === "ECONNREFUSED" || e2.code === "EUNSUPPORTED") && r2 === undefined,
+              errText(e2));
+            next();
+          });
+        });
+      },
+    },
+    {
+      name: "http.ipv6",
+      run: (r, next) => {
+        const b6 = cfg.httpBase6;
+        if (b6 === undefined) {
+          r.skip("http.ipv6", "runner has no IPv6 loopback");
+          next();
+          return;
+        }
+        get(b6 + "/hello", o, (err, res) => {
+          if (err !== undefined || res === undefined) r.fail("http.ipv6", errText(err));
+          else r.check("http.ipv6", res.status === 200 && res.body === "hello world\n", "status " + n(res.status));
+          next();
+        });
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- connect
+
+function connectSteps(host: Host, cfg: HostSuiteConfig): Step[] {
+  const names = ["connect.echo", "connect.bulk", "connect.remote-close", "connect.local-close", "connect.refused"];
+  if (host.connect === undefined) {
+    return [{ name: "connect", run: (r, next) => { for (const nm of names) r.skip(nm, "absent"); next(); } }];
+  }
+  const connect = host.connect;
+  return [
+    {
+      name: "connect.echo",
+      run: (r, next) => {
+        connect("127.0.0.1", cfg.echoPort, { timeoutMs: 3000 }, (err, s: Stream | undefined) => {
+          if (err !== undefined || s === undefined) {
+            r.fail("connect.echo", errText(err));
+            next();
+            return;
+          }
+          const stream = s;
+          let got = "";
+          let phase = 0;
+          const big = repeatChar("z", 200000);
+          stream.onClose((e) => {
+            r.check("connect.remote-close", phase === 2 && e === undefined,
+              "closed in phase " + fmtNum(phase) + " with " + errText(e));
+            next();
+          });
+          stream.onData((d) => {
+            got = got + d;
+            if (phase === 0 && got === "hello\n") {
+              r.ok("connect.echo");
+              phase = 1;
+              got = "";
+              stream.write(big, (we) => { if (we !== undefined) r.fail("connect.write-cb", errText(we)); });
+            } else if (phase === 1 && got.length >= 200000) {
+              r.check("connect.bulk", got === big, "echoed " + fmtNum(got.length) + " bytes differ");
+              phase = 2;
+              got = "";
+              // the echo server echoes "bye\n" and then closes: onClose must fire without error
+              stream.write("bye\n", (we) => { if (we !== undefined) r.fail("connect.write-bye", errText(we)); });
+            }
+          });
+          stream.write("hello\n", (we, v) => {
+            r.check("connect.write-cb", we === undefined && v === true, errText(we));
+          });
+        });
+      },
+    },
+    {
+      name: "connect.local-close",
+      run: (r, next) => {
+        connect("127.0.0.1", cfg.echoPort, { timeoutMs: 3000 }, (err, s) => {
+          if (err !== undefined || s === undefined) {
+            r.fail("connect.local-close", errText(err));
+            next();
+            return;
+          }
+          const stream = s;
+          let dataAfter = false;
+          let closed = false;
+          stream.onClose(() => { closed = true; });
+          stream.onData(() => { dataAfter = true; });
+          stream.close();
+          stream.close(); // twice is harmless
+          host.setTimer(100, () => {
+            r.check("connect.local-close", !dataAfter, "data delivered after close()");
+            // onClose after a local close() may or may not fire; either way it must not be an error path
+            r.ok(closed ? "connect.local-close-notified" : "connect.local-close-silent");
+            next();
+          });
+        });
+      },
+    },
+    {
+      name: "connect.refused",
+      run: (r, next) => {
+        connect("127.0.0.1", 1, { timeoutMs: 3000 }, (err, s) => {
+          r.check("connect.refused", err !== undefined && err.code === "ECONNREFUSED" && s === undefined, errText(err));
+          next();
+        });
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- concurrency across kinds
+
+function mixedSteps(host: Host, cfg: HostSuiteConfig): Step[] {
+  if (host.exec === undefined || host.httpGet === undefined) {
+    return [{ name: "mixed", run: (r, next) => { r.skip("mixed.concurrent", "needs exec and httpGet"); next(); } }];
+  }
+  const exec = host.exec;
+  const get = host.httpGet;
+  return [
+    {
+      name: "mixed",
+      run: (r, next) => {
+        // a slow HTTP answer, a process and a timer in flight together
+        const got: string[] = [];
+        let left = 3;
+        const t0 = host.mono();
+        const done = (tag: string) => {
+          got.push(tag);
+          left = left - 1;
+          if (left === 0) {
+            const el = host.mono() - t0;
+            r.check("mixed.concurrent", got.join(",") === "timer,exec,http" && el < 2000,
+              "order " + q(got.join(",")) + " after " + n(el) + " ms");
+            next();
+          }
+        };
+        get(cfg.httpBase + "/slow?ms=500", { timeoutMs: 3000, maxBytes: 1000, maxRedirects: 0 }, (e, v) => {
+          done(e === undefined && v !== undefined && v.status === 200 ? "http" : "http-" + errText(e));
+        });
+        exec(["sleep", "0.25"], { timeoutMs: 3000, maxBytes: 1000 }, (e, v) => {
+          done(e === undefined && v !== undefined && v.code === 0 ? "exec" : "exec-" + errText(e));
+        });
+        host.setTimer(50, () => done("timer"));
+      },
+    },
+  ];
+}
+
+// ---------------------------------------------------------------- runner
+
+export function runHostSuite(host: Host, cfg: HostSuiteConfig, done: (lines: string[]) => void): void {
+  const lines: string[] = [];
+  const r: Reporter = {
+    ok: (name) => { lines.push("ok " + name); },
+    fail: (name, why) => { lines.push("FAIL " + name + ": " + why); },
+    skip: (name, why) => { lines.push("skip " + name + ": " + why); },
+    check: (name, cond, why) => {
+      if (cond) lines.push("ok " + name);
+      else lines.push("FAIL " + name + ": " + why);
+    },
+  };
+  const steps: Step[] = [];
+  const groups = [infoSteps(host), execSteps(host), fsSteps(host, cfg), httpSteps(host, cfg),
+    connectSteps(host, cfg), mixedSteps(host, cfg)];
+  for (const g of groups) for (const s of g) steps.push(s);
+
+  let index = 0;
+  let finished = false;
+  const runStep = (): void => {
+    if (index >= steps.length) {
+      if (!finished) {
+        finished = true;
+        done(lines);
+      }
+      return;
+    }
+    const step = steps[index];
+    const myIndex = index;
+    let advanced = false;
+    let watchdog = -1;
+    const advance = (): void => {
+      if (advanced || index !== myIndex) return;
+      advanced = true;
+      index = index + 1;
+      host.clearTimer(watchdog);
+      // through a timer: keeps the stack flat when a host calls back synchronously
+      host.setTimer(0, runStep);
+    };
+    watchdog = host.setTimer(STEP_LIMIT_MS, () => {
+      if (!advanced) {
+        r.fail(step.name, "no completion within " + fmtNum(STEP_LIMIT_MS) + " ms");
+        advance();
+      }
+    });
+    try {
+      step.run(r, advance);
+    } catch (e) {
+      r.fail(step.name, "threw: " + (typeof e === "string" ? e : e instanceof Error ? e.message : "unknown"));
+      advance();
+    }
+  };
+  runStep();
+}
