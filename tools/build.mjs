@@ -3,9 +3,19 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { gzipSync } from "node:zlib";
+import { rollup } from "rollup";
+import { register } from "tsx/esm/api";
+
+// rollup.config.ts is TypeScript: load it through tsx and drive rollup's API directly.
+register();
+const { default: configs } = await import("../rollup.config.ts");
+for (const cfg of configs) {
+  const bundle = await rollup({ ...cfg, onwarn: (w, warn) => (w.code === "CIRCULAR_DEPENDENCY" ? undefined : warn(w)) });
+  await bundle.write(cfg.output);
+  await bundle.close();
+}
 
 const steps = [
-  ["npx", ["rollup", "-c", "rollup.config.ts", "--configPlugin", "typescript", "--silent"]],
   ["npx", ["tstl", "-p", "tsconfig.lua.json"]],
   ["npx", ["tstl", "-p", "tsconfig.vectors-lua.json"]],
 ];

@@ -3,6 +3,7 @@
 // The Node side compares every runtime's lines with the expected outputs and each other.
 import { asProbeError } from "../../core/util/errors";
 import { JsonObject, JsonValue, isJsonObject, parseJson, writeJson } from "../../core/util/json";
+import { OBJECT_KEYS } from "../../core/model/statement";
 import { VectorFn } from "./fns/types";
 import { fns as utilFns } from "./fns/util";
 import { fns as modelFns } from "./fns/model";
@@ -39,7 +40,7 @@ export function runVectors(input: string): string {
         line["error"] = { code: pe.code, message: pe.message };
       }
     }
-    lines.push(writeJson(line));
+    lines.push(writeJson(line, { objectKeys: OBJECT_KEYS }));
   }
   return lines.join("\n") + "\n";
 }

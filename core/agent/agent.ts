@@ -1,0 +1,164 @@
+// The probe's mPlane face: the capabilities this device offers, and the handling of a
+// specification: validate → schedule → run under a deadline → result or exception.
+// Used by the command line (--once) and by the MQTT agent alike.
+import { Host } from "../host";
+import { Registry, MINIPROBE_REGISTRY_URI, Prim } from "../model/registry";
+import { Message, MplaneException, Statement, contentToken, derive } from "../model/statement";
+import { validateSpec } from "../model/validate";
+import { schedule } from "../model/when";
+import { Cell, Measurement, NONE, ResultTable } from "../measurements/types";
+import { ProbeError, asProbeError } from "../util/errors";
+import { fmtNum } from "../util/num";
+import { formatTime } from "../util/time";
+import { sleep } from "./hostp";
+
+interface Offer {
+  cap: Statement;
+  measurement: Measurement;
+}
+
+export interface AgentOptions {
+  /** Longest wait for a scope that starts later (default 24 h). */
+  maxStartDelayMs?: number;
+}
+
+function cellText(v: Cell, prim: Prim | undefined): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "boolean") return v ? "True" : "False";
+  if (prim === "time") return formatTime(v);
+  if (prim === "natural") return fmtNum(Math.floor(v + 0.5));
+  return fmtNum(v);
+}
+
+export class Agent {
+  readonly registry = new Registry();
+  private readonly offers: Offer[] = [];
+
+  constructor(readonly host: Host, measurements: Measurement[], readonly opts: AgentOptions = {}) {
+    for (const m of measurements) {
+      this.registry.add(m.elements);
+      for (const t of m.capabilities(host)) {
+        const cap: Statement = {
+          kind: "capability", verb: "measure", version: 1, registry: MINIPROBE_REGISTRY_URI, label: t.label,
+          when: t.when, parameters: t.parameters, metadata: {}, results: t.results,
+        };
+        cap.token = contentToken(cap);
+        this.offers.push({ cap: cap, measurement: m });
+      }
+    }
+  }
+
+  capabilities(): Statement[] {
+    const out: Statement[] = [];
+    for (const o of this.offers) out.push(o.cap);
+    return out;
+  }
+
+  private find(spec: Statement): Offer | undefined {
+    for (const o of this.offers) if (spec.label !== undefined && o.cap.label === spec.label) return o;
+    if (spec.label !== undefined) return undefined;
+    // No label: the first capability with the same parameter names and verb (the schema).
+    const names = Object.keys(spec.parameters).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(",");
+    for (const o of this.offers) {
+      const capNames = Object.keys(o.cap.parameters).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(",");
+      if (capNames === names && o.cap.verb === spec.verb) return o;
+    }
+    return undefined;
+  }
+
+  exception(token: string, e: unknown): MplaneException {
+    const pe = asProbeError(e);
+    return { kind: "exception", token: token, message: pe.message };
+  }
+
+  /** Runs one specification to completion: a result, or an exception naming what failed. */
+  async handle(spec: Statement): Promise<Message> {
+    const token = spec.token !== undefined ? spec.token : contentToken(spec);
+    const offer = this.find(spec);
+    if (offer === undefined) {
+      return this.exception(token, new ProbeError("ENOCAP", "no capability matches label '" + (spec.label !== undefined ? spec.label : "") + "'", "label"));
+    }
+    try {
+      const tzero = this.host.now();
+      const valid = validateSpec(spec, offer.cap, this.registry, tzero);
+      const runs = schedule(valid.when, tzero, 1);
+      if (runs.length === 0) throw new ProbeError("ESPEC", "the scope has already ended", "when");
+      const run = runs[0];
+      if (run.endMs === undefined) {
+        throw new ProbeError("ESPEC", "an open-ended scope runs until interrupted: give it an end (e.g. now + 30s / 1s)", "when");
+      }
+      if (valid.when.repeated) {
+        throw new ProbeError("ESPEC", "repeated scopes are scheduled by the agent's scheduler, not by one run", "when");
+      }
+      const wait = run.startMs - this.host.now();
+      const maxWait = this.opts.maxStartDelayMs !== undefined ? this.opts.maxStartDelayMs : 86400000;
+      if (wait > maxWait) throw new ProbeError("ESPEC", "starts too far ahead for this probe", "when");
+      if (wait > 0) await sleep(this.host, wait);
+      const table = await this.runOne(offer.measurement, valid.spec, run);
+      return this.result(valid.spec, token, table);
+    } catch (e) {
+      return this.exception(token, e);
+    }
+  }
+
+  private runOne(m: Measurement, spec: Statement, run: { startMs: number; endMs?: number; periodMs?: number }): Promise<ResultTable> {
+    const host = this.host;
+    const spanMs = (run.endMs as number) - run.startMs;
+    const grace = m.graceMs !== undefined ? m.graceMs : 15000;
+    const deadline = host.mono() + spanMs + grace;
+    let stopped = false;
+    return new Promise<ResultTable>((resolve, reject) => {
+      let settled = false;
+      const timer = host.setTimer(spanMs + grace, () => {
+        stopped = true;
+        if (!settled) {
+          settled = true;
+          reject(new ProbeError("ETIMEDOUT", m.name + " did not finish within its scope plus " + fmtNum(grace / 1000) + "s"));
+        }
+      });
+      m.run({
+        host: host,
+        label: spec.label as string,
+        params: spec.parameters,
+        run: run,
+        deadlineMono: deadline,
+        stopped: () => stopped,
+        log: (level, msg) => host.log(level, m.name + ": " + msg),
+      }).then(
+        (t) => {
+          host.clearTimer(timer);
+          if (!settled) {
+            settled = true;
+            resolve(t);
+          }
+        },
+        (e) => {
+          host.clearTimer(timer);
+          if (!settled) {
+            settled = true;
+            reject(e);
+          }
+        },
+      );
+    });
+  }
+
+  private result(spec: Statement, token: string, t: ResultTable): Statement {
+    const res = derive(spec, "result");
+    res.token = token;
+    res.when = formatTime(t.startMs) + " ... " + formatTime(t.endMs);
+    const idx: number[] = [];
+    for (const col of res.results) idx.push(t.columns.indexOf(col));
+    const rows: string[][] = [];
+    for (const row of t.rows) {
+      const out: string[] = [];
+      for (let k = 0; k < idx.length; k++) {
+        const i = idx[k];
+        out.push(i < 0 ? NONE : cellText(row[i], this.registry.prim(res.results[k])));
+      }
+      rows.push(out);
+    }
+    res.resultvalues = rows;
+    return res;
+  }
+}

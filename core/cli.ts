@@ -1,0 +1,102 @@
+// The probe's command line, the same on every runtime:
+//   --capabilities        this device's capabilities as one mPlane envelope
+//   --registry            miniprobe's element registry (mPlane registry format)
+//   --once FILE|-         run one specification; print the result (exit 0) or exception (exit 2)
+//   --probe-id ID, --version, --help
+import { Host } from "./host";
+import { Agent } from "./agent/agent";
+import { readFile } from "./agent/hostp";
+import { measurements } from "./measurements/index";
+import { Envelope, Message, Statement, readMessage, writeMessage } from "./model/statement";
+import { ProbeError, asProbeError } from "./util/errors";
+import { parseJson, writeJson } from "./util/json";
+import { VERSION } from "./version";
+
+export const EXIT_OK = 0;
+export const EXIT_EXCEPTION = 2;
+export const EXIT_USAGE = 64;
+
+const USAGE = [
+  "usage: miniprobe [--probe-id ID] --capabilities | --registry | --once FILE|- | --version",
+  "  --capabilities   print this device's capabilities (one mPlane envelope)",
+  "  --registry       print miniprobe's element registry (mPlane registry format)",
+  "  --once FILE|-    run one mPlane specification (file, or - for stdin); print the result",
+  "                   (exit 0) or an mPlane exception naming the offending field (exit 2)",
+  "",
+].join("\n");
+
+function readInput(host: Host, path: string): Promise<string> {
+  if (path !== "-") return readFile(host, path);
+  return new Promise<string>((resolve, reject) => {
+    const rd = host.readStdin;
+    if (rd === undefined) {
+      reject(new ProbeError("EUNSUPPORTED", "this host cannot read standard input"));
+      return;
+    }
+    rd((err, v) => {
+      if (err !== undefined) reject(new ProbeError(err.code, err.message));
+      else resolve(v as string);
+    });
+  });
+}
+
+/** The one specification in a message (or in an envelope of one). */
+function specOf(m: Message): Statement {
+  if (m.kind === "envelope") {
+    for (const c of m.contents) if (c.kind === "specification") return c;
+    throw new ProbeError("ESPEC", "the envelope holds no specification");
+  }
+  if (m.kind !== "specification") throw new ProbeError("ESPEC", "expected a specification, got a " + m.kind);
+  return m;
+}
+
+export async function runCli(host: Host, argv: string[]): Promise<number> {
+  let mode = "";
+  let input = "";
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--capabilities" || a === "--registry" || a === "--version" || a === "--help" || a === "-h") mode = a;
+    else if (a === "--once") {
+      mode = a;
+      input = i + 1 < argv.length ? argv[i + 1] : "";
+      i = i + 1;
+    } else if (a === "--probe-id") {
+      const id = i + 1 < argv.length ? argv[i + 1] : "";
+      host.info.probeId = id;
+      i = i + 1;
+    } else {
+      host.log("error", "unknown argument '" + a + "'");
+      host.write(USAGE);
+      return EXIT_USAGE;
+    }
+  }
+  if (mode === "--version") {
+    host.write("miniprobe " + VERSION + " (" + host.info.runtime + " " + host.info.runtimeVersion + ")\n");
+    return EXIT_OK;
+  }
+  if (mode === "" || mode === "--help" || mode === "-h" || (mode === "--once" && input === "")) {
+    host.write(USAGE);
+    return mode === "--help" || mode === "-h" ? EXIT_OK : EXIT_USAGE;
+  }
+  const agent = new Agent(host, measurements);
+  if (mode === "--capabilities") {
+    const env: Envelope = { kind: "envelope", envelope: "message", contents: agent.capabilities() };
+    host.write(writeMessage(env, 2) + "\n");
+    return EXIT_OK;
+  }
+  if (mode === "--registry") {
+    host.write(writeJson(agent.registry.document(), { indent: 2 }) + "\n");
+    return EXIT_OK;
+  }
+  let spec: Statement;
+  try {
+    spec = specOf(readMessage(parseJson(await readInput(host, input))));
+  } catch (e) {
+    const pe = asProbeError(e);
+    host.write(writeMessage({ kind: "exception", token: "00000000000000000000000000000000", message: pe.message }, 2) + "\n");
+    return EXIT_EXCEPTION;
+  }
+  const out = await agent.handle(spec);
+  host.write(writeMessage(out, 2) + "\n");
+  return out.kind === "exception" ? EXIT_EXCEPTION : EXIT_OK;
+}

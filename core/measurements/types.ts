@@ -1,0 +1,56 @@
+// The one contract every measurement module follows (blackbox_exporter's prober
+// shape): it declares capabilities from what the host has, and runs a validated
+// specification. The runner owns deadlines, timing, interrupts and errors; a
+// measurement reports an expected failure (unreachable, 100% loss, HTTP 404) as a
+// result, and throws only for what it cannot measure at all.
+import { Host } from "../host";
+import { Element } from "../model/registry";
+import { Run } from "../model/when";
+
+/** mPlane's "no value" (the reference implementation's VALUE_NONE). */
+export const NONE = "*";
+
+/** A result cell: time columns take ms since the epoch, numbers are written canonically. */
+export type Cell = string | number | boolean;
+
+export interface CapabilityTemplate {
+  label: string;
+  /** The capability's temporal scope, e.g. "now ... future / 1s". */
+  when: string;
+  /** Parameter name → constraint ("*", "a ... b", "a,b"). */
+  parameters: { [name: string]: string };
+  results: string[];
+}
+
+export interface RunContext {
+  host: Host;
+  label: string;
+  /** Validated parameter values (single-valued ones filled in from the capability). */
+  params: { [name: string]: string };
+  /** Wall-clock plan for this run (from the temporal scope). */
+  run: Run;
+  /** Monotonic time by which the runner gives up on the run. */
+  deadlineMono: number;
+  /** True once an interrupt or the deadline asked the run to stop. */
+  stopped(): boolean;
+  log(level: "debug" | "info" | "warn" | "error", msg: string): void;
+}
+
+export interface ResultTable {
+  /** Column names in the order of `rows`; the runner selects the ones the spec asked for. */
+  columns: string[];
+  rows: Cell[][];
+  /** Actual wall-clock span of the measurement. */
+  startMs: number;
+  endMs: number;
+}
+
+export interface Measurement {
+  name: string;
+  /** Registry elements of miniprobe's own that this measurement's capabilities use. */
+  elements: Element[];
+  capabilities(host: Host): CapabilityTemplate[];
+  run(ctx: RunContext): Promise<ResultTable>;
+  /** Extra time past the scope's end the runner allows before it gives up (default 15 s). */
+  graceMs?: number;
+}

@@ -1,0 +1,175 @@
+#!/usr/bin/env node
+// Writes tests/vectors/model-*.json from the recorded mPlane reference-implementation
+// decisions in tests/fixtures/mplane (expected values come from the RI, curated, not
+// from our code), plus hand-checked cases for constraints, validation and utilities.
+import { readFileSync, writeFileSync } from "node:fs";
+
+const fx = (n) => JSON.parse(readFileSync(`tests/fixtures/mplane/${n}`, "utf8"));
+const out = (name, cases) => {
+  writeFileSync(`tests/vectors/${name}.json`, JSON.stringify({ cases }, null, 1) + "\n");
+  console.log(`${name}: ${cases.length} cases`);
+};
+const slug = (s) => s.replace(/[^a-zA-Z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
+
+// --- temporal scopes
+const when = [];
+for (const [k, e] of fx("when.json").entries()) {
+  const id = `when-${k}-${slug(e.input) || "empty"}`;
+  const input = { text: e.input, tzero: e.tzero };
+  if (e.error) {
+    when.push({ id, fn: "when.parse", in: input, error: { code: "EWHEN", field: "when" }, note: e.error });
+    continue;
+  }
+  // The RI writes a trailing space after "}" and expands cron fields; our compact form is
+  // the input's own (the fixture notes both are right).
+  const format = e.input.includes(" cron ") ? e.input : e.format.replace(/ $/, "");
+  when.push({
+    id, fn: "when.parse", in: input,
+    out: {
+      format, start: e.start, end: e.end, period_s: e.period_s, duration_s: e.duration_s ?? null,
+      definite: e.definite, forever: e.forever, immediate: e.immediate, infinite: e.infinite, repeated: e.repeated,
+    },
+  });
+}
+// format round trip: what we write parses back to the same facts
+out("model-when", when);
+
+const follows = [];
+const tzero = "2026-11-22 12:00:00.000000";
+for (const [k, e] of fx("follows.json").entries()) {
+  const id = `follows-${k}-${slug(e.capability)}--${slug(e.specification)}`;
+  const input = { capability: e.capability, specification: e.specification, tzero };
+  if (e.error) follows.push({ id, fn: "when.follows", in: input, error: { code: "EWHEN", field: "when" }, note: e.error });
+  else follows.push({ id, fn: "when.follows", in: input, out: { accept: e.accept }, match: "subset" });
+}
+out("model-follows", follows);
+
+// --- schedules: when do the runs happen (hand-computed)
+const sched = [
+  ["now + 5s / 1s", 5, [[tzero, "2026-11-22 12:00:05.000000", 1]]],
+  ["now", 5, [[tzero, tzero, null]]],
+  ["2026-11-22 13:00:00 + 10m / 1m", 5, [["2026-11-22 13:00:00.000000", "2026-11-22 13:10:00.000000", 60]]],
+  ["2026-11-22 11:00:00 ... 2026-11-22 11:30:00", 5, []],
+  ["repeat now ... future / 1h { now + 5m / 1s }", 3, [
+    [tzero, "2026-11-22 12:05:00.000000", 1],
+    ["2026-11-22 13:00:00.000000", "2026-11-22 13:05:00.000000", 1],
+    ["2026-11-22 14:00:00.000000", "2026-11-22 14:05:00.000000", 1]]],
+  ["repeat now + 1d / 6h { now + 1m / 10s }", 10, [
+    [tzero, "2026-11-22 12:01:00.000000", 10],
+    ["2026-11-22 18:00:00.000000", "2026-11-22 18:01:00.000000", 10],
+    ["2026-11-23 00:00:00.000000", "2026-11-23 00:01:00.000000", 10],
+    ["2026-11-23 06:00:00.000000", "2026-11-23 06:01:00.000000", 10]]],
+  ["repeat 2026-11-22 08:00:00 ... 2026-11-22 17:00:00 / 2h { now + 10m }", 10, [
+    ["2026-11-22 12:00:00.000000", "2026-11-22 12:10:00.000000", null],
+    ["2026-11-22 14:00:00.000000", "2026-11-22 14:10:00.000000", null],
+    ["2026-11-22 16:00:00.000000", "2026-11-22 16:10:00.000000", null]]],
+  ["repeat now ... future cron 0 0 * * * * { now + 30s / 1s }", 3, [
+    [tzero, "2026-11-22 12:00:30.000000", 1],
+    ["2026-11-22 13:00:00.000000", "2026-11-22 13:00:30.000000", 1],
+    ["2026-11-22 14:00:00.000000", "2026-11-22 14:00:30.000000", 1]]],
+  ["repeat now ... future cron 0 30 4 * * * { now + 5m }", 2, [
+    ["2026-11-23 04:30:00.000000", "2026-11-23 04:35:00.000000", null],
+    ["2026-11-24 04:30:00.000000", "2026-11-24 04:35:00.000000", null]]],
+  // 2026-11-22 is a Sunday (weekday 6); weekdays 1,3,5 = Tue, Thu, Sat
+  ["repeat now + 7d cron 0 0 12 * 1,3,5 * { now + 1m / 1s }", 10, [
+    ["2026-11-24 12:00:00.000000", "2026-11-24 12:01:00.000000", 1],
+    ["2026-11-26 12:00:00.000000", "2026-11-26 12:01:00.000000", 1],
+    ["2026-11-28 12:00:00.000000", "2026-11-28 12:01:00.000000", 1]]],
+  ["repeat now ... future cron 15 */1 * * * *", 1, null],
+  ["repeat now ... future cron 0 0 0 29 * 2 { now }", 2, [
+    ["2028-02-29 00:00:00.000000", "2028-02-29 00:00:00.000000", null],
+    ["2032-02-29 00:00:00.000000", "2032-02-29 00:00:00.000000", null]]],
+  ["repeat now + 10s / 3s", 10, [
+    [tzero, tzero, null], ["2026-11-22 12:00:03.000000", "2026-11-22 12:00:03.000000", null],
+    ["2026-11-22 12:00:06.000000", "2026-11-22 12:00:06.000000", null],
+    ["2026-11-22 12:00:09.000000", "2026-11-22 12:00:09.000000", null]]],
+];
+out("model-schedule", sched.map(([text, limit, runs]) => runs === null
+  ? { id: `schedule-${slug(text)}`, fn: "when.schedule", in: { text, tzero, limit }, error: { code: "EWHEN", field: "when" } }
+  : { id: `schedule-${slug(text)}`, fn: "when.schedule", in: { text, tzero, limit }, out: runs }));
+
+// --- constraints (from the RI fixture, curated)
+const cons = [];
+for (const [k, c] of fx("constraints.json").entries()) {
+  cons.push({
+    id: `constraint-${k}-${slug(c.constraint)}`, fn: "constraint.check",
+    in: { constraint: c.constraint, prim: c.prim, values: c.checks.map((x) => x.value) },
+    out: { checks: c.checks.map((x) => ({ value: x.value, ok: x.ok })) }, match: "subset",
+  });
+}
+const extra = [
+  ["*", "natural", ["0", "17", "-1", "1.5", "", "0x10", " 5"], [true, true, false, false, false, false, false]],
+  ["*", "real", ["1.5", "-2", "1e3", "1.", ".5", "abc"], [true, true, true, false, true, false]],
+  ["*", "address", ["127.0.0.1", "::1", "fd99:0:0:3::2", "256.1.1.1", "1.2.3", "-f", ";reboot", "01.2.3.4", "::ffff:10.0.0.1", "1::2::3"],
+    [true, true, true, false, false, false, false, false, true, false]],
+  ["10.0.0.0 ... 10.0.0.255", "address", ["10.0.0.7", "10.0.1.0", "9.255.255.255"], [true, false, false]],
+  ["*", "url", ["http://127.0.0.1/x.m3u8", "https://[::1]:8443/a", "ftp:/x", "http://a b", "relative/path"], [true, true, false, false, false]],
+  ["*", "boolean", ["True", "False", "true", "yes"], [true, true, true, false]],
+  ["*", "time", ["2026-11-22 12:00:00", "2026-11-22 12:00:00.5", "2026-02-30 00:00:00", "now"], [true, true, false, false]],
+  ["56 ... 65000", "natural", ["56", "65000", "65001", "55"], [true, true, false, false]],
+  ["2026-11-22 00:00:00 ... 2026-11-23 00:00:00", "time", ["2026-11-22 12:00:00", "2026-11-24 00:00:00"], [true, false]],
+  ["busybox,iputils", "string", ["busybox", "BusyBox", "iputils"], [true, false, true]],
+];
+for (const [k, [c, prim, values, oks]] of extra.entries()) {
+  cons.push({
+    id: `constraint-x${k}-${prim}-${slug(c)}`, fn: "constraint.check", in: { constraint: c, prim, values },
+    out: { checks: values.map((v, i) => ({ value: v, ok: oks[i] })) }, match: "subset",
+  });
+}
+out("model-constraints", cons);
+
+// --- messages: every RI message reads and writes back exactly as the RI wrote it
+const msgs = fx("messages.json");
+const mcases = Object.entries(msgs).map(([k, m]) => ({ id: `message-${k}`, fn: "message.roundtrip", in: JSON.stringify(m), out: m }));
+mcases.push({ id: "message-numbers-accepted", fn: "message.roundtrip",
+  in: JSON.stringify({ specification: "measure", version: 1, label: "x", registry: "r", when: "now", parameters: { "destination.port": 80, "x.ratio": 0.25 }, results: ["a"] }),
+  out: { specification: "measure", version: 1, label: "x", registry: "r", when: "now", parameters: { "destination.port": "80", "x.ratio": "0.25" }, results: ["a"] } });
+mcases.push({ id: "message-empty-parameters", fn: "message.roundtrip",
+  in: JSON.stringify({ capability: "measure", version: 1, registry: "r", when: "now ... future", parameters: {}, results: ["time"] }),
+  out: { capability: "measure", version: 1, registry: "r", when: "now ... future", parameters: {}, results: ["time"] } });
+mcases.push({ id: "message-not-json-object", fn: "message.roundtrip", in: "[1,2]", error: { code: "EMESSAGE" } });
+mcases.push({ id: "message-no-kind", fn: "message.roundtrip", in: "{\"version\":1}", error: { code: "EMESSAGE" } });
+mcases.push({ id: "message-bad-version", fn: "message.roundtrip", in: "{\"specification\":\"measure\",\"version\":2}", error: { code: "EMESSAGE", field: "version" } });
+mcases.push({ id: "message-bad-json", fn: "message.roundtrip", in: "{\"specification\":", error: { code: "EJSON" } });
+mcases.push({ id: "message-param-object", fn: "message.roundtrip", in: "{\"specification\":\"measure\",\"parameters\":{\"a\":{}}}", error: { code: "EMESSAGE" } });
+out("model-messages", mcases);
+
+// --- validation of a specification against its capability
+const cap = (when, params, results = ["delay.twoway.icmp.us.min"]) =>
+  ({ capability: "measure", version: 1, label: "ping-average-ip4", registry: "http://ict-mplane.eu/registry/core", when, parameters: params, results });
+const spec = (when, params, results = []) =>
+  ({ specification: "measure", version: 1, label: "ping-average-ip4", when, parameters: params, results });
+const pcap = cap("now ... future / 10s", { "destination.ip4": "*", "source.ip4": "10.0.27.2" });
+const v = [
+  ["accepts-30s-10s", pcap, spec("now + 30s / 10s", { "destination.ip4": "10.0.37.2" }), null],
+  ["rejects-one-shot-now", pcap, spec("now", { "destination.ip4": "10.0.37.2" }), "when"],
+  ["rejects-period-1s", pcap, spec("now + 30s / 1s", { "destination.ip4": "10.0.37.2" }), "when"],
+  ["rejects-malformed-when", pcap, spec("now + 30 / 10s", { "destination.ip4": "10.0.37.2" }), "when"],
+  ["rejects-missing-when", pcap, { specification: "measure", label: "ping-average-ip4", parameters: { "destination.ip4": "10.0.37.2" } }, "when"],
+  ["rejects-bad-address", pcap, spec("now + 30s / 10s", { "destination.ip4": "10.0.37.256" }), "destination.ip4"],
+  ["rejects-option-injection", pcap, spec("now + 30s / 10s", { "destination.ip4": "-f" }), "destination.ip4"],
+  ["rejects-shell-injection", pcap, spec("now + 30s / 10s", { "destination.ip4": "1.2.3.4;reboot" }), "destination.ip4"],
+  ["rejects-missing-param", pcap, spec("now + 30s / 10s", {}), "destination.ip4"],
+  ["rejects-unknown-param", pcap, spec("now + 30s / 10s", { "destination.ip4": "10.0.37.2", "bogus.x": "1" }), "bogus.x"],
+  ["rejects-other-source", pcap, spec("now + 30s / 10s", { "destination.ip4": "10.0.37.2", "source.ip4": "10.0.27.3" }), "source.ip4"],
+  ["rejects-unknown-result", pcap, spec("now + 30s / 10s", { "destination.ip4": "10.0.37.2" }, ["packets.lost"]), "results"],
+  ["accepts-size-in-range", cap("now ... future / 1s", { "destination.ip4": "*", "octets.ip": "56 ... 1472" }),
+    spec("now + 3s / 1s", { "destination.ip4": "127.0.0.1", "octets.ip": "1000" }), null],
+  ["rejects-size-out-of-range", cap("now ... future / 1s", { "destination.ip4": "*", "octets.ip": "56 ... 1472" }),
+    spec("now + 3s / 1s", { "destination.ip4": "127.0.0.1", "octets.ip": "9000" }), "octets.ip"],
+  ["rejects-size-not-natural", cap("now ... future / 1s", { "destination.ip4": "*", "octets.ip": "56 ... 1472" }),
+    spec("now + 3s / 1s", { "destination.ip4": "127.0.0.1", "octets.ip": "100.5" }), "octets.ip"],
+  ["accepts-start-later", cap("now ... future", { "destination.ip4": "*" }), spec("2026-11-22 13:00:00 + 10m", { "destination.ip4": "127.0.0.1" }), null],
+  ["rejects-start-in-past", cap("now ... future", { "destination.ip4": "*" }), spec("2026-11-22 11:00:00 + 10m", { "destination.ip4": "127.0.0.1" }), "when"],
+  ["accepts-repeat-inner-period", pcap, spec("repeat now ... future / 1h { now + 1m / 10s }", { "destination.ip4": "10.0.37.2" }), null],
+  ["rejects-repeat-short-inner", pcap, spec("repeat now ... future / 1h { now + 1m / 1s }", { "destination.ip4": "10.0.37.2" }), "when"],
+  ["rejects-verb", pcap, { ...spec("now + 30s / 10s", { "destination.ip4": "10.0.37.2" }), specification: "query" }, "specification"],
+  ["rejects-ipv6-for-ip4", pcap, spec("now + 30s / 10s", { "destination.ip4": "zz::1" }), "destination.ip4"],
+];
+out("model-spec", v.map(([id, c, s, field]) => {
+  const base = { id: `spec-${id}`, fn: "spec.validate", in: { capability: c, specification: s, tzero } };
+  if (field) return { ...base, error: { code: field === "when" && s.when && /now \+ 30 \//.test(s.when) ? "EWHEN" : "ESPEC", field } };
+  const filled = { ...s, parameters: { ...s.parameters }, registry: c.registry, results: s.results.length ? s.results : c.results };
+  for (const [k, val] of Object.entries(c.parameters)) if (!(k in filled.parameters) && !val.includes("*") && !val.includes(",") && !val.includes("...")) filled.parameters[k] = val;
+  return { ...base, out: filled };
+}));
