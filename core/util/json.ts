@@ -133,8 +133,13 @@ class Reader {
       this.pos = this.pos + 1;
       c = this.code();
     }
-    const v = parseNum(this.s.substring(start, this.pos));
+    const text = this.s.substring(start, this.pos);
+    const v = parseNum(text);
     if (v === undefined) fail(start, "bad number");
+    const lead = text.substring(0, 1) === "-" ? 1 : 0;
+    const c1 = text.charCodeAt(lead + 1);
+    if (text.substring(lead, lead + 1) === "0" && c1 >= 48 && c1 <= 57) fail(start, "leading zero in number");
+    if (text.substring(0, 1) === "+") fail(start, "bad number");
     return v;
   }
 

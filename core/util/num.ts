@@ -22,8 +22,8 @@ function intDigits(n: number): string {
 }
 
 /**
- * Canonical decimal text: integers exactly (below 2^53), other values rounded to at most
- * `decimals` places (default 6) with trailing zeros removed. NaN and infinities have no
+ * Canonical decimal text: integers exactly (up to 2^53), other values rounded half away
+ * from zero to at most `decimals` places (default 6) with trailing zeros removed. NaN and infinities have no
  * place in mPlane values and throw.
  */
 export function fmtNum(n: number, decimals?: number): string {
@@ -31,12 +31,17 @@ export function fmtNum(n: number, decimals?: number): string {
   if (n === Infinity || n === -Infinity) throw new ProbeError("ENUMBER", "infinity cannot be written");
   const neg = n < 0;
   const a = neg ? -n : n;
-  const places = decimals === undefined ? 6 : decimals;
+  // As many of the requested decimals as stay exact below 2^53 (a ms timestamp keeps 3).
+  let places = decimals === undefined ? 6 : decimals;
   let scale = 1;
   for (let i = 0; i < places; i++) scale = scale * 10;
-  if (a >= MAX_EXACT / scale) {
-    const r = Math.floor(a + 0.5);
-    if (r >= MAX_EXACT) throw new ProbeError("ENUMBER", "number too large to write exactly");
+  while (places > 0 && a * scale >= MAX_EXACT) {
+    places = places - 1;
+    scale = scale / 10;
+  }
+  if (places === 0) {
+    const r = a === Math.floor(a) ? a : Math.floor(a + 0.5);
+    if (r > MAX_EXACT) throw new ProbeError("ENUMBER", "number too large to write exactly");
     return (neg && r > 0 ? "-" : "") + intDigits(r);
   }
   const scaled = Math.floor(a * scale + 0.5);
