@@ -1,0 +1,16 @@
+// npm run bench: every section measures against a baseline in the same run.
+import { printRows, BenchRow } from "./report.ts";
+import { bench as foundation } from "./foundation.ts";
+
+const sections: { name: string; run: () => Promise<BenchRow[]> }[] = [{ name: "foundation", run: foundation }];
+
+const only = process.argv.slice(2);
+for (const s of sections) {
+  if (only.length > 0 && !only.includes(s.name)) continue;
+  try {
+    printRows(await s.run());
+  } catch (e) {
+    console.log(`\n## ${s.name}: failed: ${(e as Error).message}`);
+    process.exitCode = 1;
+  }
+}
