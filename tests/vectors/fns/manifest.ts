@@ -1,3 +1,190 @@
+// Conformance vectors for the manifest parsers, URL resolution and the XML parser.
+// Long segment lists are summarised (count, first 3, last) so vector files stay small.
+import { JsonObject, JsonValue } from "../../../core/util/json";
+import { resolveUrl } from "../../../core/util/url";
+import { XmlElement, XmlNode, parseXml } from "../../../core/util/xml";
+import { parseDash } from "../../../core/measurements/ott/manifest/dash";
+import { detectManifest, parseManifest } from "../../../core/measurements/ott/manifest/detect";
+import { parseHls, parseHlsMedia } from "../../../core/measurements/ott/manifest/hls";
+import { Manifest, ParseOptions, Rendition, Segment } from "../../../core/measurements/ott/manifest/model";
+import { parseMss } from "../../../core/measurements/ott/manifest/mss";
 import { VectorFn } from "./types";
 
-export const fns: { [name: string]: VectorFn } = {};
+function put(o: JsonObject, k: string, v: JsonValue | undefined): void {
+  if (v !== undefined) o[k] = v;
+}
+
+export function segmentJson(s: Segment): JsonObject {
+  const o: JsonObject = { url: s.url, startMs: s.startMs, durationMs: s.durationMs };
+  if (s.byteRange !== undefined) o["byteRange"] = [s.byteRange[0], s.byteRange[1]];
+  put(o, "number", s.number);
+  if (s.discontinuity === true) o["discontinuity"] = true;
+  if (s.initSegment !== undefined) o["initSegment"] = segmentJson(s.initSegment);
+  put(o, "keyMethod", s.keyMethod);
+  put(o, "keyUrl", s.keyUrl);
+  put(o, "period", s.period);
+  return o;
+}
+
+export function renditionJson(r: Rendition): JsonObject {
+  const o: JsonObject = { id: r.id, type: r.type, bandwidth: r.bandwidth };
+  put(o, "averageBandwidth", r.averageBandwidth);
+  put(o, "width", r.width);
+  put(o, "height", r.height);
+  put(o, "frameRate", r.frameRate);
+  put(o, "codecs", r.codecs);
+  put(o, "mimeType", r.mimeType);
+  put(o, "lang", r.lang);
+  put(o, "name", r.name);
+  put(o, "group", r.group);
+  put(o, "audioGroup", r.audioGroup);
+  put(o, "videoGroup", r.videoGroup);
+  put(o, "subtitlesGroup", r.subtitlesGroup);
+  put(o, "mediaUrl", r.mediaUrl);
+  if (r.initSegment !== undefined) o["initSegment"] = segmentJson(r.initSegment);
+  if (r.indexRange !== undefined) o["indexRange"] = [r.indexRange[0], r.indexRange[1]];
+  const segs = r.segments;
+  const first: JsonValue[] = [];
+  for (let i = 0; i < segs.length && i < 3; i++) first.push(segmentJson(segs[i]));
+  const summary: JsonObject = { count: segs.length, first: first };
+  if (segs.length > 3) summary["last"] = segmentJson(segs[segs.length - 1]);
+  let total = 0;
+  for (let i = 0; i < segs.length; i++) total = total + segs[i].durationMs * 1000;
+  summary["totalMs"] = Math.floor(total + 0.5) / 1000;
+  o["segments"] = summary;
+  return o;
+}
+
+function list(rs: Rendition[] | undefined): JsonValue | undefined {
+  if (rs === undefined) return undefined;
+  return rs.map((r) => renditionJson(r));
+}
+
+export function manifestJson(m: Manifest): JsonObject {
+  const o: JsonObject = { kind: m.kind, url: m.url, live: m.live, renditions: list(m.renditions) as JsonValue, warnings: m.warnings.slice() };
+  put(o, "durationMs", m.durationMs);
+  put(o, "minBufferMs", m.minBufferMs);
+  put(o, "targetDurationMs", m.targetDurationMs);
+  put(o, "refreshMs", m.refreshMs);
+  put(o, "timeShiftMs", m.timeShiftMs);
+  put(o, "presentationDelayMs", m.presentationDelayMs);
+  put(o, "availabilityStartTime", m.availabilityStartTime);
+  put(o, "location", m.location);
+  put(o, "audio", list(m.audio));
+  put(o, "text", list(m.text));
+  put(o, "alternates", list(m.alternates));
+  put(o, "iframes", list(m.iframes));
+  if (m.periods !== undefined) {
+    o["periods"] = m.periods.map((p) => {
+      const po: JsonObject = { startMs: p.startMs };
+      put(po, "id", p.id);
+      put(po, "durationMs", p.durationMs);
+      return po;
+    });
+  }
+  if (m.hls !== undefined) {
+    const h = m.hls;
+    const ho: JsonObject = { master: h.master };
+    put(ho, "version", h.version);
+    put(ho, "mediaSequence", h.mediaSequence);
+    put(ho, "discontinuitySequence", h.discontinuitySequence);
+    put(ho, "playlistType", h.playlistType);
+    put(ho, "endList", h.endList);
+    put(ho, "independentSegments", h.independentSegments);
+    put(ho, "partTargetMs", h.partTargetMs);
+    put(ho, "parts", h.parts);
+    put(ho, "startOffsetMs", h.startOffsetMs);
+    o["hls"] = ho;
+  }
+  return o;
+}
+
+function optsOf(o: JsonObject): ParseOptions | undefined {
+  const opts: ParseOptions = {};
+  let any = false;
+  if (o["nowMs"] !== undefined) {
+    opts.nowMs = o["nowMs"] as number;
+    any = true;
+  }
+  const l = o["limits"];
+  if (l !== undefined) {
+    const lo = l as JsonObject;
+    opts.limits = {};
+    if (lo["maxBytes"] !== undefined) opts.limits.maxBytes = lo["maxBytes"] as number;
+    if (lo["maxSegments"] !== undefined) opts.limits.maxSegments = lo["maxSegments"] as number;
+    if (lo["maxTotalSegments"] !== undefined) opts.limits.maxTotalSegments = lo["maxTotalSegments"] as number;
+    if (lo["maxRenditions"] !== undefined) opts.limits.maxRenditions = lo["maxRenditions"] as number;
+    any = true;
+  }
+  return any ? opts : undefined;
+}
+
+function xmlNodeJson(n: XmlNode): JsonValue {
+  if (n.type === "element") return xmlElementJson(n);
+  if (n.type === "pi") return { pi: n.target, value: n.value };
+  const o: JsonObject = {};
+  o[n.type] = n.value;
+  return o;
+}
+
+function xmlElementJson(el: XmlElement): JsonObject {
+  const attrs: JsonValue[] = [];
+  for (const a of el.attrNames) attrs.push([a, el.attrs[a]]);
+  const o: JsonObject = { name: el.name, line: el.line };
+  if (attrs.length > 0) o["attrs"] = attrs;
+  if (el.children.length > 0) o["children"] = el.children.map((c) => xmlNodeJson(c));
+  return o;
+}
+
+export const fns: { [name: string]: VectorFn } = {
+  "manifest.hls": (i) => {
+    const o = i as JsonObject;
+    return manifestJson(parseHls(o["text"] as string, o["url"] as string, optsOf(o)));
+  },
+  "manifest.hlsMedia": (i) => {
+    const o = i as JsonObject;
+    const m = parseHlsMedia(o["text"] as string, o["url"] as string, optsOf(o));
+    const r: Rendition = { id: "0", type: "video", bandwidth: 0, segments: m.segments };
+    if (m.initSegment !== undefined) r.initSegment = m.initSegment;
+    const out: JsonObject = { live: m.live, durationMs: m.durationMs, rendition: renditionJson(r), warnings: m.warnings.slice() };
+    put(out, "targetDurationMs", m.targetDurationMs);
+    return out;
+  },
+  "manifest.dash": (i) => {
+    const o = i as JsonObject;
+    return manifestJson(parseDash(o["text"] as string, o["url"] as string, optsOf(o)));
+  },
+  "manifest.mss": (i) => {
+    const o = i as JsonObject;
+    return manifestJson(parseMss(o["text"] as string, o["url"] as string, optsOf(o)));
+  },
+  "manifest.parse": (i) => {
+    const o = i as JsonObject;
+    const ct = o["contentType"] !== undefined ? (o["contentType"] as string) : undefined;
+    return manifestJson(parseManifest(o["text"] as string, o["url"] as string, ct, optsOf(o)));
+  },
+  "manifest.detect": (i) => {
+    const o = i as JsonObject;
+    return detectManifest(
+      o["text"] as string,
+      o["url"] !== undefined ? (o["url"] as string) : undefined,
+      o["contentType"] !== undefined ? (o["contentType"] as string) : undefined,
+    );
+  },
+  "url.resolve": (i) => {
+    const o = i as JsonObject;
+    return resolveUrl(o["base"] as string, o["ref"] as string);
+  },
+  "xml.parse": (i) => {
+    const o = i as JsonObject;
+    const lim = o["limits"] !== undefined ? (o["limits"] as JsonObject) : undefined;
+    const doc = parseXml(o["text"] as string, lim === undefined ? undefined : {
+      maxBytes: lim["maxBytes"] !== undefined ? (lim["maxBytes"] as number) : undefined,
+      maxDepth: lim["maxDepth"] !== undefined ? (lim["maxDepth"] as number) : undefined,
+      maxElements: lim["maxElements"] !== undefined ? (lim["maxElements"] as number) : undefined,
+    });
+    const out: JsonObject = { root: xmlElementJson(doc.root) };
+    if (doc.misc.length > 0) out["misc"] = doc.misc.map((n) => xmlNodeJson(n));
+    return out;
+  },
+};

@@ -1,0 +1,478 @@
+// HLS (RFC 8216, with LL-HLS tags tolerated) master and media playlists -> Manifest.
+// Line-oriented, no regular expressions. Errors name the 1-based line.
+import { fmtNum, parseNum } from "../../../util/num";
+import { resolveUrl } from "../../../util/url";
+import {
+  HlsInfo,
+  Manifest,
+  ManifestLimits,
+  ParseOptions,
+  Rendition,
+  Segment,
+  SegmentBudget,
+  limitError,
+  limitsOf,
+  manifestError,
+  parseUint,
+  secondsToUs,
+  trimAscii,
+  usToMs,
+} from "./model";
+
+interface Line {
+  text: string;
+  no: number;
+}
+
+function splitLines(text: string, limits: ManifestLimits): Line[] {
+  if (text.length > limits.maxBytes) throw limitError("playlist larger than " + fmtNum(limits.maxBytes) + " bytes");
+  let body = text;
+  if (body.substring(0, "\uFEFF".length) === "\uFEFF") body = body.substring("\uFEFF".length);
+  const raw = body.split("\n");
+  const out: Line[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const t = trimAscii(raw[i]);
+    if (t.length > 0) out.push({ text: t, no: i + 1 });
+  }
+  return out;
+}
+
+function at(no: number, why: string): string {
+  return "line " + fmtNum(no) + ": " + why;
+}
+
+/** Tag name and value ("#EXT-X-KEY:METHOD=..." -> ["#EXT-X-KEY", "METHOD=..."]). */
+function splitTag(t: string): [string, string] {
+  const c = t.indexOf(":");
+  return c < 0 ? [t, ""] : [t.substring(0, c), t.substring(c + 1)];
+}
+
+/** Attribute list: KEY=VALUE pairs split on commas outside quotes; quoted values unquoted. */
+export function parseAttributes(s: string): { names: string[]; values: { [k: string]: string } } {
+  const names: string[] = [];
+  const values: { [k: string]: string } = {};
+  let i = 0;
+  const n = s.length;
+  while (i < n) {
+    while (i < n && (s.charCodeAt(i) === 32 || s.charCodeAt(i) === 9 || s.charCodeAt(i) === 44)) i = i + 1;
+    if (i >= n) break;
+    const eq = s.indexOf("=", i);
+    if (eq < 0) break;
+    const key = trimAscii(s.substring(i, eq));
+    let j = eq + 1;
+    while (j < n && (s.charCodeAt(j) === 32 || s.charCodeAt(j) === 9)) j = j + 1;
+    let value: string;
+    if (j < n && s.charCodeAt(j) === 34) {
+      const close = s.indexOf("\"", j + 1);
+      const end = close < 0 ? n : close;
+      value = s.substring(j + 1, end);
+      const comma = s.indexOf(",", end);
+      i = comma < 0 ? n : comma + 1;
+    } else {
+      const comma = s.indexOf(",", j);
+      const end = comma < 0 ? n : comma;
+      value = trimAscii(s.substring(j, end));
+      i = end + 1;
+    }
+    if (key.length > 0) {
+      if (values[key] === undefined) names.push(key);
+      values[key] = value;
+    }
+  }
+  return { names: names, values: values };
+}
+
+/** "n[@o]" -> [length, offset or -1]; undefined when malformed. */
+function parseByteRange(s: string): [number, number] | undefined {
+  const atSign = s.indexOf("@");
+  const len = parseUint(atSign < 0 ? s : s.substring(0, atSign));
+  if (len === undefined) return undefined;
+  if (atSign < 0) return [len, -1];
+  const off = parseUint(s.substring(atSign + 1));
+  if (off === undefined) return undefined;
+  return [len, off];
+}
+
+const MASTER_TAGS = ["#EXT-X-STREAM-INF", "#EXT-X-I-FRAME-STREAM-INF", "#EXT-X-MEDIA", "#EXT-X-SESSION-DATA", "#EXT-X-SESSION-KEY"];
+const MEDIA_TAGS = ["#EXTINF", "#EXT-X-TARGETDURATION", "#EXT-X-MEDIA-SEQUENCE", "#EXT-X-ENDLIST", "#EXT-X-BYTERANGE", "#EXT-X-MAP", "#EXT-X-PART", "#EXT-X-DISCONTINUITY"];
+
+function checkHeader(lines: Line[], warnings: string[]): number {
+  // #EXTM3U must come first; blank lines and plain comments before it are tolerated.
+  for (let i = 0; i < lines.length; i++) {
+    const t = lines[i].text;
+    if (t === "#EXTM3U" || t.substring(0, 8) === "#EXTM3U ") return i + 1;
+    if (t.substring(0, 4) === "#EXT" || t.substring(0, 1) !== "#") break;
+    warnings.push(at(lines[i].no, "comment before #EXTM3U"));
+  }
+  throw manifestError(lines.length === 0 ? "empty playlist" : at(lines[0].no, "playlist does not start with #EXTM3U"));
+}
+
+/** Parse any HLS playlist: a master (renditions with mediaUrl) or a media playlist (one rendition with segments). */
+export function parseHls(text: string, url: string, opts?: ParseOptions): Manifest {
+  const limits = limitsOf(opts);
+  const warnings: string[] = [];
+  const lines = splitLines(text, limits);
+  const first = checkHeader(lines, warnings);
+  let master = false;
+  let media = false;
+  for (let i = first; i < lines.length; i++) {
+    const name = splitTag(lines[i].text)[0];
+    if (MASTER_TAGS.indexOf(name) >= 0) master = true;
+    if (MEDIA_TAGS.indexOf(name) >= 0) media = true;
+  }
+  if (master && media) throw manifestError("playlist mixes master tags (variants) and media tags (segments)");
+  if (master) return parseMaster(lines, first, url, limits, warnings);
+  const m = parseMediaLines(lines, first, url, limits, warnings);
+  const r: Rendition = { id: "0", type: "video", bandwidth: 0, mediaUrl: url, segments: m.segments };
+  if (m.initSegment !== undefined) r.initSegment = m.initSegment;
+  return {
+    kind: "hls",
+    url: url,
+    live: m.live,
+    durationMs: m.live ? undefined : m.durationMs,
+    targetDurationMs: m.targetDurationMs,
+    refreshMs: m.live ? m.targetDurationMs : undefined,
+    renditions: [r],
+    hls: m.info,
+    warnings: warnings,
+  };
+}
+
+function resolutionOf(v: string): [number, number] | undefined {
+  const x = v.indexOf("x");
+  if (x < 0) return undefined;
+  const w = parseUint(v.substring(0, x));
+  const h = parseUint(v.substring(x + 1));
+  if (w === undefined || h === undefined) return undefined;
+  return [w, h];
+}
+
+function parseMaster(lines: Line[], first: number, url: string, limits: ManifestLimits, warnings: string[]): Manifest {
+  const renditions: Rendition[] = [];
+  const audio: Rendition[] = [];
+  const text: Rendition[] = [];
+  const alternates: Rendition[] = [];
+  const iframes: Rendition[] = [];
+  let count = 0;
+  let version: number | undefined = undefined;
+  let independent = false;
+  let startOffsetMs: number | undefined = undefined;
+  const bump = (no: number): void => {
+    count = count + 1;
+    if (count > limits.maxRenditions) throw limitError(at(no, "more than " + fmtNum(limits.maxRenditions) + " renditions"));
+  };
+  let i = first;
+  while (i < lines.length) {
+    const line = lines[i];
+    i = i + 1;
+    const t = line.text;
+    if (t.substring(0, 1) !== "#") {
+      warnings.push(at(line.no, "URI without #EXT-X-STREAM-INF ignored"));
+    } else {
+      const tag = splitTag(t);
+      const name = tag[0];
+      if (name === "#EXT-X-STREAM-INF" || name === "#EXT-X-I-FRAME-STREAM-INF") {
+        const a = parseAttributes(tag[1]).values;
+        const iframe = name === "#EXT-X-I-FRAME-STREAM-INF";
+        bump(line.no);
+        const bwText = a["BANDWIDTH"];
+        if (bwText === undefined) throw manifestError(at(line.no, name + " has no BANDWIDTH"));
+        const bw = parseUint(bwText);
+        if (bw === undefined) throw manifestError(at(line.no, "BANDWIDTH is not a whole number: " + bwText));
+        let uri: string | undefined = undefined;
+        if (iframe) {
+          uri = a["URI"];
+          if (uri === undefined) throw manifestError(at(line.no, "#EXT-X-I-FRAME-STREAM-INF has no URI"));
+        } else {
+          // The URI is the next line that is not a tag or comment.
+          while (i < lines.length && lines[i].text.substring(0, 1) === "#" && lines[i].text.substring(0, 4) !== "#EXT") i = i + 1;
+          if (i >= lines.length || lines[i].text.substring(0, 1) === "#") {
+            throw manifestError(at(line.no, "#EXT-X-STREAM-INF is not followed by a URI"));
+          }
+          uri = lines[i].text;
+          i = i + 1;
+        }
+        const list = iframe ? iframes : renditions;
+        const r: Rendition = {
+          id: fmtNum(list.length),
+          type: "video",
+          bandwidth: bw,
+          mediaUrl: resolveUrl(url, uri),
+          segments: [],
+        };
+        if (a["AVERAGE-BANDWIDTH"] !== undefined) {
+          const ab = parseUint(a["AVERAGE-BANDWIDTH"]);
+          if (ab === undefined) throw manifestError(at(line.no, "AVERAGE-BANDWIDTH is not a whole number"));
+          r.averageBandwidth = ab;
+        }
+        if (a["RESOLUTION"] !== undefined) {
+          const res = resolutionOf(a["RESOLUTION"]);
+          if (res === undefined) throw manifestError(at(line.no, "RESOLUTION is not WIDTHxHEIGHT: " + a["RESOLUTION"]));
+          r.width = res[0];
+          r.height = res[1];
+        }
+        if (a["FRAME-RATE"] !== undefined) {
+          const fr = parseNum(a["FRAME-RATE"]);
+          if (fr === undefined || fr <= 0 || fr > 1000) throw manifestError(at(line.no, "bad FRAME-RATE " + a["FRAME-RATE"]));
+          r.frameRate = fr;
+        }
+        if (a["CODECS"] !== undefined) r.codecs = a["CODECS"];
+        if (a["AUDIO"] !== undefined) r.audioGroup = a["AUDIO"];
+        if (a["VIDEO"] !== undefined) r.videoGroup = a["VIDEO"];
+        if (a["SUBTITLES"] !== undefined) r.subtitlesGroup = a["SUBTITLES"];
+        list.push(r);
+      } else if (name === "#EXT-X-MEDIA") {
+        const a = parseAttributes(tag[1]).values;
+        bump(line.no);
+        const type = a["TYPE"];
+        const group = a["GROUP-ID"];
+        const nm = a["NAME"];
+        if (type === undefined || group === undefined || nm === undefined) {
+          throw manifestError(at(line.no, "#EXT-X-MEDIA needs TYPE, GROUP-ID and NAME"));
+        }
+        const r: Rendition = { id: group + "/" + nm, type: "video", bandwidth: 0, group: group, name: nm, segments: [] };
+        if (a["URI"] !== undefined) r.mediaUrl = resolveUrl(url, a["URI"]);
+        if (a["LANGUAGE"] !== undefined) r.lang = a["LANGUAGE"];
+        if (type === "AUDIO") {
+          r.type = "audio";
+          audio.push(r);
+        } else if (type === "SUBTITLES" || type === "CLOSED-CAPTIONS") {
+          r.type = "text";
+          text.push(r);
+        } else if (type === "VIDEO") {
+          alternates.push(r);
+        } else {
+          throw manifestError(at(line.no, "unknown #EXT-X-MEDIA TYPE " + type));
+        }
+      } else if (name === "#EXT-X-VERSION") {
+        version = parseUint(tag[1]);
+      } else if (name === "#EXT-X-INDEPENDENT-SEGMENTS") {
+        independent = true;
+      } else if (name === "#EXT-X-START") {
+        const off = parseNum(parseAttributes(tag[1]).values["TIME-OFFSET"] !== undefined ? parseAttributes(tag[1]).values["TIME-OFFSET"] : "");
+        if (off !== undefined) startOffsetMs = Math.floor(off * 1000000 + 0.5) / 1000;
+      }
+    }
+  }
+  if (renditions.length === 0) throw manifestError("master playlist has no #EXT-X-STREAM-INF variant");
+  const info: HlsInfo = { master: true };
+  if (version !== undefined) info.version = version;
+  if (independent) info.independentSegments = true;
+  if (startOffsetMs !== undefined) info.startOffsetMs = startOffsetMs;
+  const m: Manifest = { kind: "hls", url: url, live: false, renditions: renditions, hls: info, warnings: warnings };
+  if (audio.length > 0) m.audio = audio;
+  if (text.length > 0) m.text = text;
+  if (alternates.length > 0) m.alternates = alternates;
+  if (iframes.length > 0) m.iframes = iframes;
+  return m;
+}
+
+/** What a media playlist says: the segments of one rendition and its live-ness. */
+export interface HlsMedia {
+  live: boolean;
+  durationMs: number;
+  targetDurationMs?: number;
+  initSegment?: Segment;
+  segments: Segment[];
+  info: HlsInfo;
+  warnings: string[];
+}
+
+/** Parse a media playlist (fetched from `url`, the base for its URIs). */
+export function parseHlsMedia(text: string, url: string, opts?: ParseOptions): HlsMedia {
+  const limits = limitsOf(opts);
+  const warnings: string[] = [];
+  const lines = splitLines(text, limits);
+  const first = checkHeader(lines, warnings);
+  for (let i = first; i < lines.length; i++) {
+    const name = splitTag(lines[i].text)[0];
+    if (name === "#EXT-X-STREAM-INF" || name === "#EXT-X-I-FRAME-STREAM-INF") {
+      throw manifestError(at(lines[i].no, "a master playlist was given where a media playlist was expected"));
+    }
+  }
+  return parseMediaLines(lines, first, url, limits, warnings);
+}
+
+/** Fill a master rendition from its parsed media playlist. */
+export function applyHlsMedia(r: Rendition, m: HlsMedia): void {
+  r.segments = m.segments;
+  if (m.initSegment !== undefined) r.initSegment = m.initSegment;
+}
+
+function sameInit(a: Segment | undefined, b: Segment | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.url !== b.url) return false;
+  if (a.byteRange === undefined || b.byteRange === undefined) return a.byteRange === b.byteRange;
+  return a.byteRange[0] === b.byteRange[0] && a.byteRange[1] === b.byteRange[1];
+}
+
+function parseMediaLines(lines: Line[], first: number, url: string, limits: ManifestLimits, warnings: string[]): HlsMedia {
+  const budget = new SegmentBudget(limits);
+  const segments: Segment[] = [];
+  const info: HlsInfo = { master: false };
+  let targetUs: number | undefined = undefined;
+  let mediaSequence = 0;
+  let seenSequence = false;
+  let pendingUs: number | undefined = undefined;
+  let pendingLine = 0;
+  let pendingRange: [number, number] | undefined = undefined;
+  let pendingDisc = false;
+  let lastRangeEnd = -1; // byte after the previous sub-range, -1 = none
+  let lastRangeUrl = "";
+  let keyMethod: string | undefined = undefined;
+  let keyUrl: string | undefined = undefined;
+  let currentInit: Segment | undefined = undefined;
+  let firstInit: Segment | undefined = undefined;
+  let prevInit: Segment | undefined = undefined;
+  let startUs = 0;
+  let parts = 0;
+  for (let i = first; i < lines.length; i++) {
+    const line = lines[i];
+    const t = line.text;
+    if (t.substring(0, 1) !== "#") {
+      // A segment URI.
+      if (pendingUs === undefined) throw manifestError(at(line.no, "segment URI without #EXTINF: " + t));
+      budget.take(segments.length, 1, at(line.no, "media playlist"));
+      const segUrl = resolveUrl(url, t);
+      const seg: Segment = { url: segUrl, durationMs: usToMs(pendingUs), startMs: usToMs(startUs) };
+      if (pendingRange !== undefined) {
+        let off = pendingRange[1];
+        if (off < 0) {
+          if (lastRangeEnd < 0) off = 0;
+          else {
+            off = lastRangeEnd;
+            if (lastRangeUrl !== segUrl) warnings.push(at(line.no, "byte range without offset continues a different resource"));
+          }
+        }
+        seg.byteRange = [off, off + pendingRange[0] - 1];
+        lastRangeEnd = off + pendingRange[0];
+        lastRangeUrl = segUrl;
+      } else {
+        lastRangeEnd = -1;
+      }
+      if (pendingDisc) seg.discontinuity = true;
+      if (keyMethod !== undefined) {
+        seg.keyMethod = keyMethod;
+        if (keyUrl !== undefined) seg.keyUrl = keyUrl;
+      }
+      if (segments.length === 0) firstInit = currentInit;
+      else if (!sameInit(currentInit, prevInit) && currentInit !== undefined) seg.initSegment = currentInit;
+      prevInit = currentInit;
+      segments.push(seg);
+      startUs = startUs + pendingUs;
+      if (startUs > limits.maxDurationMs * 1000) throw limitError(at(line.no, "playlist longer than the duration limit"));
+      pendingUs = undefined;
+      pendingRange = undefined;
+      pendingDisc = false;
+    } else {
+      const tag = splitTag(t);
+      const name = tag[0];
+      const v = tag[1];
+      if (name === "#EXTINF") {
+        if (pendingUs !== undefined) throw manifestError(at(line.no, "#EXTINF follows #EXTINF (line " + fmtNum(pendingLine) + ") without a URI"));
+        const comma = v.indexOf(",");
+        const durText = trimAscii(comma < 0 ? v : v.substring(0, comma));
+        if (comma < 0) warnings.push(at(line.no, "#EXTINF without a comma"));
+        const us = secondsToUs(durText);
+        if (us === undefined) throw manifestError(at(line.no, "bad #EXTINF duration: " + durText));
+        if (us > limits.maxSegmentMs * 1000) throw manifestError(at(line.no, "#EXTINF duration " + durText + " s is absurd"));
+        pendingUs = us;
+        pendingLine = line.no;
+      } else if (name === "#EXT-X-TARGETDURATION") {
+        const us = secondsToUs(trimAscii(v));
+        if (us === undefined) throw manifestError(at(line.no, "bad #EXT-X-TARGETDURATION: " + v));
+        if (us > limits.maxSegmentMs * 1000) throw manifestError(at(line.no, "#EXT-X-TARGETDURATION " + v + " s is absurd"));
+        targetUs = us;
+      } else if (name === "#EXT-X-MEDIA-SEQUENCE" || name === "#EXT-X-DISCONTINUITY-SEQUENCE") {
+        const n = parseUint(trimAscii(v));
+        if (n === undefined) throw manifestError(at(line.no, "bad " + name + ": " + v));
+        if (name === "#EXT-X-MEDIA-SEQUENCE") {
+          if (seenSequence) warnings.push(at(line.no, "#EXT-X-MEDIA-SEQUENCE repeated; the last one is used"));
+          if (segments.length > 0) warnings.push(at(line.no, "#EXT-X-MEDIA-SEQUENCE after the first segment"));
+          seenSequence = true;
+          mediaSequence = n;
+        } else {
+          info.discontinuitySequence = n;
+        }
+      } else if (name === "#EXT-X-BYTERANGE") {
+        let br = parseByteRange(trimAscii(v));
+        if (br === undefined) {
+          const atSign = v.indexOf("@");
+          const len = atSign >= 0 && trimAscii(v.substring(atSign + 1)) === "" ? parseUint(trimAscii(v.substring(0, atSign))) : undefined;
+          if (len === undefined) throw manifestError(at(line.no, "bad #EXT-X-BYTERANGE: " + v));
+          warnings.push(at(line.no, "#EXT-X-BYTERANGE with an empty offset"));
+          br = [len, -1];
+        }
+        if (br[0] === 0) throw manifestError(at(line.no, "#EXT-X-BYTERANGE of zero bytes"));
+        pendingRange = br;
+      } else if (name === "#EXT-X-DISCONTINUITY") {
+        pendingDisc = true;
+      } else if (name === "#EXT-X-ENDLIST") {
+        info.endList = true;
+      } else if (name === "#EXT-X-PLAYLIST-TYPE") {
+        const pt = trimAscii(v);
+        if (pt === "VOD" || pt === "EVENT") info.playlistType = pt;
+        else warnings.push(at(line.no, "unknown #EXT-X-PLAYLIST-TYPE '" + pt + "' ignored"));
+      } else if (name === "#EXT-X-KEY") {
+        const a = parseAttributes(v).values;
+        const method = a["METHOD"];
+        if (method === undefined) throw manifestError(at(line.no, "#EXT-X-KEY has no METHOD"));
+        if (method === "NONE") {
+          keyMethod = undefined;
+          keyUrl = undefined;
+        } else {
+          keyMethod = method;
+          keyUrl = a["URI"] !== undefined ? resolveUrl(url, a["URI"]) : undefined;
+          if (keyUrl === undefined) throw manifestError(at(line.no, "#EXT-X-KEY METHOD=" + method + " has no URI"));
+        }
+      } else if (name === "#EXT-X-MAP") {
+        const a = parseAttributes(v).values;
+        if (a["URI"] === undefined) throw manifestError(at(line.no, "#EXT-X-MAP has no URI"));
+        const init: Segment = { url: resolveUrl(url, a["URI"]), durationMs: 0, startMs: usToMs(startUs) };
+        if (a["BYTERANGE"] !== undefined) {
+          const br = parseByteRange(a["BYTERANGE"]);
+          if (br === undefined || br[0] === 0) throw manifestError(at(line.no, "bad #EXT-X-MAP BYTERANGE: " + a["BYTERANGE"]));
+          const off = br[1] < 0 ? 0 : br[1];
+          init.byteRange = [off, off + br[0] - 1];
+        }
+        currentInit = init;
+      } else if (name === "#EXT-X-VERSION") {
+        const n = parseUint(trimAscii(v));
+        if (n === undefined) warnings.push(at(line.no, "bad #EXT-X-VERSION ignored"));
+        else info.version = n;
+      } else if (name === "#EXT-X-INDEPENDENT-SEGMENTS") {
+        info.independentSegments = true;
+      } else if (name === "#EXT-X-PART-INF") {
+        const pt = parseAttributes(v).values["PART-TARGET"];
+        const us = pt !== undefined ? secondsToUs(pt) : undefined;
+        if (us === undefined) throw manifestError(at(line.no, "#EXT-X-PART-INF needs a PART-TARGET"));
+        info.partTargetMs = usToMs(us);
+      } else if (name === "#EXT-X-PART") {
+        parts = parts + 1;
+      } else if (name === "#EXT-X-SKIP") {
+        warnings.push(at(line.no, "#EXT-X-SKIP: delta playlist, earlier segments are not listed"));
+      } else if (name === "#EXT-X-START") {
+        const off = parseAttributes(v).values["TIME-OFFSET"];
+        const n = off !== undefined ? parseNum(off) : undefined;
+        if (n !== undefined) info.startOffsetMs = Math.floor(n * 1000000 + 0.5) / 1000;
+      }
+      // Other tags (PROGRAM-DATE-TIME, ALLOW-CACHE, SERVER-CONTROL, PRELOAD-HINT,
+      // RENDITION-REPORT, DATERANGE, GAP, ...) and comments do not change the segment list.
+    }
+  }
+  if (pendingUs !== undefined) throw manifestError(at(pendingLine, "#EXTINF is not followed by a segment URI"));
+  if (targetUs === undefined) {
+    if (segments.length === 0) throw manifestError("media playlist has no #EXT-X-TARGETDURATION and no segments");
+    warnings.push("no #EXT-X-TARGETDURATION");
+  }
+  for (let k = 0; k < segments.length; k++) segments[k].number = mediaSequence + k;
+  info.mediaSequence = mediaSequence;
+  if (parts > 0) info.parts = parts;
+  const live = info.endList !== true && info.playlistType !== "VOD";
+  if (info.endList !== true && info.playlistType === "VOD") warnings.push("VOD playlist without #EXT-X-ENDLIST");
+  if (segments.length === 0 && !live) throw manifestError("media playlist has no segments");
+  const out: HlsMedia = { live: live, durationMs: usToMs(startUs), segments: segments, info: info, warnings: warnings };
+  if (targetUs !== undefined) out.targetDurationMs = usToMs(targetUs);
+  if (firstInit !== undefined) out.initSegment = firstInit;
+  return out;
+}

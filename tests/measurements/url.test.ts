@@ -1,0 +1,51 @@
+import test from "ava";
+import { removeDotSegments, resolveUrl, splitUrl } from "../../core/util/url";
+
+const BASE = "http://a/b/c/d;p?q";
+// RFC 3986 section 5.4.1 and 5.4.2.
+const CASES: [string, string][] = [
+  ["g:h", "g:h"], ["g", "http://a/b/c/g"], ["./g", "http://a/b/c/g"], ["g/", "http://a/b/c/g/"], ["/g", "http://a/g"],
+  ["//g", "http://g"], ["?y", "http://a/b/c/d;p?y"], ["g?y", "http://a/b/c/g?y"], ["#s", "http://a/b/c/d;p?q#s"],
+  ["g#s", "http://a/b/c/g#s"], ["g?y#s", "http://a/b/c/g?y#s"], [";x", "http://a/b/c/;x"], ["g;x", "http://a/b/c/g;x"],
+  ["g;x?y#s", "http://a/b/c/g;x?y#s"], ["", "http://a/b/c/d;p?q"], [".", "http://a/b/c/"], ["./", "http://a/b/c/"],
+  ["..", "http://a/b/"], ["../", "http://a/b/"], ["../g", "http://a/b/g"], ["../..", "http://a/"], ["../../", "http://a/"],
+  ["../../g", "http://a/g"],
+  ["../../../g", "http://a/g"], ["../../../../g", "http://a/g"], ["/./g", "http://a/g"], ["/../g", "http://a/g"],
+  ["g.", "http://a/b/c/g."], [".g", "http://a/b/c/.g"], ["g..", "http://a/b/c/g.."], ["..g", "http://a/b/c/..g"],
+  ["./../g", "http://a/b/g"], ["./g/.", "http://a/b/c/g/"], ["g/./h", "http://a/b/c/g/h"], ["g/../h", "http://a/b/c/h"],
+  ["g;x=1/./y", "http://a/b/c/g;x=1/y"], ["g;x=1/../y", "http://a/b/c/y"], ["g?y/./x", "http://a/b/c/g?y/./x"],
+  ["g?y/../x", "http://a/b/c/g?y/../x"], ["g#s/./x", "http://a/b/c/g#s/./x"], ["g#s/../x", "http://a/b/c/g#s/../x"],
+  ["http:g", "http:g"],
+];
+
+test("RFC 3986 5.4 examples", (t) => {
+  for (const [ref, want] of CASES) t.is(resolveUrl(BASE, ref), want, ref);
+});
+
+test("remove_dot_segments (5.2.4 examples)", (t) => {
+  t.is(removeDotSegments("/a/b/c/./../../g"), "/a/g");
+  t.is(removeDotSegments("mid/content=5/../6"), "mid/6");
+});
+
+test("manifest-style references", (t) => {
+  t.is(resolveUrl("https://www.example.com/base", "1080p.ts"), "https://www.example.com/1080p.ts");
+  t.is(resolveUrl("https://www.example.com/base/", "1080p.ts"), "https://www.example.com/base/1080p.ts");
+  t.is(resolveUrl("https://cdn.example.com/a/b.m3u8", "//o.example.com/c.ts"), "https://o.example.com/c.ts");
+  t.is(resolveUrl("http://example.com", "seg.ts"), "http://example.com/seg.ts");
+  t.is(resolveUrl("https://h/p/i.m3u8?token=1", "s.ts"), "https://h/p/s.ts");
+  t.is(resolveUrl("https://h/p/i.m3u8", "/abs/s.ts?x#f"), "https://h/abs/s.ts?x#f");
+  t.is(resolveUrl("http://ms/x/Big.ism/Manifest", "QualityLevels(1)/Fragments(video=0)"), "http://ms/x/Big.ism/QualityLevels(1)/Fragments(video=0)");
+});
+
+test("splitUrl components", (t) => {
+  t.deepEqual(splitUrl("https://u@h:8080/p/a?q=1#f"), { scheme: "https", authority: "u@h:8080", path: "/p/a", query: "q=1", fragment: "f" });
+  t.deepEqual(splitUrl("a:b"), { scheme: "a", path: "b" });
+  t.deepEqual(splitUrl("./x:y"), { path: "./x:y" });
+});
+
+test("over-long URL is a typed error", (t) => {
+  let s = "http://h/";
+  while (s.length < 9000) s = s + "aaaaaaaaaa";
+  const e = t.throws(() => resolveUrl(s, "x"));
+  t.is((e as unknown as { code: string }).code, "EURL");
+});
