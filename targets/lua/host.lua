@@ -189,7 +189,15 @@ local function loopOnce()
     if d < 0 then d = 0 end
     if d < timeout then timeout = d end
   end
-  if procCount > 0 and timeout > 0.01 then timeout = 0.01 end -- poll waitpid
+  -- poll waitpid: often right after a process closed its pipes (it is exiting), rarely while
+  -- it still holds them (its exit closes them, which wakes select anyway)
+  if procCount > 0 then
+    local cap = 0.25
+    for _, p in pairs(procs) do
+      if p.out.obj == nil and p.err.obj == nil then cap = 0.005 end
+    end
+    if timeout > cap then timeout = cap end
+  end
   local rlist, wlist = {}, {}
   for o in pairs(readers) do rlist[#rlist + 1] = o end
   for o in pairs(writers) do wlist[#wlist + 1] = o end
@@ -386,14 +394,16 @@ local function maybeFinish(p)
 end
 
 local function feedLines(p, data)
-  p.lineBuf = p.lineBuf .. data
+  local buf = p.lineBuf .. data
+  local pos = 1
   while true do
-    local i = p.lineBuf:find("\n", 1, true)
+    local i = buf:find("\n", pos, true)
     if i == nil then break end
-    local line = p.lineBuf:sub(1, i - 1)
-    p.lineBuf = p.lineBuf:sub(i + 1)
-    call(p.onLine, line)
+    local ok, e = pcall(p.onLine, buf:sub(pos, i - 1)) -- per line: cheaper than call()
+    if not ok then logErr("onLine failed: " .. tostring(e)) end
+    pos = i + 1
   end
+  p.lineBuf = buf:sub(pos)
 end
 
 local function onPipeReadable(p, s, isStdout)
@@ -471,6 +481,9 @@ local function exec(argv, opts, cb)
   local pathVar = (opts.env and opts.env.PATH) or os.getenv("PATH")
   local prog = resolveProgram(argv[1], pathVar)
   if prog == nil then
+    if argv[1]:find("/", 1, true) and pstat.stat(argv[1]) ~= nil then
+      return defer(call, cb, herr("EACCES", argv[1] .. ": not an executable file"), nil)
+    end
     return defer(call, cb, herr("ENOENT", argv[1] .. ": no such executable"), nil)
   end
   if opts.cwd ~= nil then
@@ -847,7 +860,8 @@ local function httpGet(url, opts, cb)
       "User-Agent: miniprobe", "Accept: */*" }
     if type(opts.range) == "table" and opts.range[1] ~= nil then
       local last = opts.range[2]
-      lines[#lines + 1] = string.format("Range: bytes=%d-%s", opts.range[1], last ~= nil and string.format("%d", last) or "")
+      -- %.0f, not %d: %d goes through a C long, 32 bits on MIPS routers
+      lines[#lines + 1] = string.format("Range: bytes=%.0f-%s", opts.range[1], last ~= nil and string.format("%.0f", last) or "")
     end
     if type(opts.headers) == "table" then
       for k, v in pairs(opts.headers) do
