@@ -274,7 +274,8 @@ function expandTimeline(tl: XmlElement, ts: number, pto: number, ctx: RepContext
       if (k > 0 && t < cursor) throw manifestError(w + ": t=" + fmtNum(t) + " goes back in time");
       cursor = t;
     } else if (k === 0) {
-      cursor = 0;
+      // No t on the first S: the timeline starts at the period start (media time = PTO).
+      cursor = pto;
     }
     const d = uintAttr(s, "d", w);
     if (d === undefined) throw manifestError(w + ": S has no d");
