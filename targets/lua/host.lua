@@ -267,8 +267,14 @@ fs.list = method(fs, function(dir, cb)
     return call(cb, e, nil)
   end
   local names = {}
+  local dots = 0
   for _, name in ipairs(entries) do
-    if name ~= "." and name ~= ".." then names[#names + 1] = name end
+    if name ~= "." and name ~= ".." then names[#names + 1] = name else dots = dots + 1 end
+  end
+  if dots == 0 and #names == 0 then
+    -- readdir stopped before "." and "..": it failed (seen with 32-bit Lua under qemu-user
+    -- on ext4, whose 64-bit directory offsets overflow). Say so rather than report "empty".
+    return call(cb, herr("EIO", dir .. ": directory could not be read"), nil)
   end
   table.sort(names)
   call(cb, nil, names)
@@ -350,7 +356,8 @@ local function openFds()
       local n = tonumber(e)
       if n ~= nil then fds[#fds + 1] = n end
     end
-  else
+  end
+  if #fds == 0 then -- no /proc, or readdir failed: close a fixed range instead
     for n = 3, 255 do fds[#fds + 1] = n end
   end
   return fds
