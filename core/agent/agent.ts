@@ -103,7 +103,9 @@ export class Agent {
 
   private runOne(m: Measurement, spec: Statement, run: { startMs: number; endMs?: number; periodMs?: number }): Promise<ResultTable> {
     const host = this.host;
-    const spanMs = (run.endMs as number) - run.startMs;
+    let spanMs = (run.endMs as number) - run.startMs;
+    const own = m.maxDurationMs !== undefined ? m.maxDurationMs(spec.parameters, spanMs) : 0;
+    if (own > spanMs) spanMs = own;
     const grace = m.graceMs !== undefined ? m.graceMs : 15000;
     const deadline = host.mono() + spanMs + grace;
     let stopped = false;

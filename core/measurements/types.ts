@@ -53,4 +53,10 @@ export interface Measurement {
   run(ctx: RunContext): Promise<ResultTable>;
   /** Extra time past the scope's end the runner allows before it gives up (default 15 s). */
   graceMs?: number;
+  /**
+   * Longest a run may take given its parameters and planned span, when that is more than
+   * the span itself (e.g. a session length given as a parameter). The runner's deadline
+   * is max(span, this) + graceMs.
+   */
+  maxDurationMs?(params: { [name: string]: string }, spanMs: number): number;
 }
