@@ -9,7 +9,11 @@
 -- Calling convention: every Host function accepts being called with or without a self
 -- argument (host.now() and host:now() both work), because TSTL only omits self for
 -- interface members whose interface carries @noSelf. Callbacks into the core are called
--- without self: cb(err, value), onLine(line), handler(data).
+-- without self: cb(err, value), handler(data) - TSTL compiles those function types (type
+-- aliases and parameters declared in core/host.ts) without self. The exception is
+-- ExecOptions.onLine, a property of an interface: outside @noSelfInFile files TSTL compiles
+-- it as function(self, line), inside them as function(line). The host calls it as
+-- onLine(line, line), which both forms read correctly.
 
 -- System libraries are loaded through a local alias: TSTL's bundler follows literal
 -- require("...") calls in .lua files and would try to bundle luasocket/luaposix.
@@ -379,7 +383,7 @@ local function finishProc(p)
   if p.onLine ~= nil and p.lineBuf ~= "" then
     local l = p.lineBuf
     p.lineBuf = ""
-    call(p.onLine, l)
+    call(p.onLine, l, l)
   end
   call(p.cb, nil, {
     code = p.code,
@@ -406,7 +410,8 @@ local function feedLines(p, data)
   while true do
     local i = buf:find("\n", pos, true)
     if i == nil then break end
-    local ok, e = pcall(p.onLine, buf:sub(pos, i - 1)) -- per line: cheaper than call()
+    local line = buf:sub(pos, i - 1)
+    local ok, e = pcall(p.onLine, line, line) -- (line, line): see the header; pcall is cheaper than call()
     if not ok then logErr("onLine failed: " .. tostring(e)) end
     pos = i + 1
   end

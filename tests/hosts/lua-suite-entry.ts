@@ -1,9 +1,28 @@
 // Lua entry of the host conformance suite: creates the real Lua host, reads the config
 // from the command line (key=value arguments), runs the suite, prints one line per check.
 //   lua5.1 dist/hostsuite.lua httpBase=http://127.0.0.1:P tmpDir=/tmp/x echoPort=Q [httpBase6=...] [stdin=TEXT]
+//
+// This file, unlike host-suite.ts, is NOT @noSelfInFile: the extra check below uses the
+// host the way ordinary core files compile (interface members with self, an onLine arrow
+// compiled as function(self, line), a detached method reference called with nil self).
 import { args, createHost, runLoop } from "../../targets/lua/host";
+import { Host } from "../../core/host";
 import { parseNum } from "../../core/util/num";
 import { HostSuiteConfig, runHostSuite } from "./host-suite";
+
+function selfContextCheck(host: Host, done: (line: string) => void): void {
+  const ex = host.exec;
+  if (ex === undefined) {
+    done("skip lua.self-context: exec absent");
+    return;
+  }
+  const lines: string[] = [];
+  ex(["printf", "a\\nb\\n"], { timeoutMs: 5000, maxBytes: 1000, onLine: (l) => { lines.push(l); } }, (err, res) => {
+    const got = lines.join("|");
+    if (err === undefined && res !== undefined && got === "a|b" && host.mono() > 0) done("ok lua.self-context");
+    else done("FAIL lua.self-context: onLine saw " + got);
+  });
+}
 
 const host = createHost({ probeId: "hostsuite" });
 const kv: { [k: string]: string } = {};
@@ -21,8 +40,11 @@ if (httpBase === undefined || tmpDir === undefined || port === undefined) {
   const cfg: HostSuiteConfig = { httpBase: httpBase, tmpDir: tmpDir, echoPort: port };
   if (kv["httpBase6"] !== undefined) cfg.httpBase6 = kv["httpBase6"];
   if (kv["stdin"] !== undefined) cfg.stdin = kv["stdin"];
-  runHostSuite(host, cfg, (lines) => {
-    for (const l of lines) host.write(l + "\n");
+  selfContextCheck(host, (first) => {
+    runHostSuite(host, cfg, (lines) => {
+      host.write(first + "\n");
+      for (const l of lines) host.write(l + "\n");
+    });
   });
   runLoop();
 }
