@@ -1,4 +1,6 @@
 /** @noSelfInFile */
+// TSTL applies @noSelfInFile to functions and type aliases, not to interface members:
+// every interface with functions carries its own @noSelf, so Lua calls them as host.f(x).
 // The only door from core to the world. One object of plain functions with plain-value
 // arguments; every asynchronous operation completes through a callback (err, value) that
 // may run synchronously inside the call. Errors are values with a code, never thrown
@@ -41,6 +43,7 @@ export interface ToolSet {
   [name: string]: ToolInfo | undefined;
 }
 
+/** @noSelf */
 export interface ExecOptions {
   timeoutMs: number;
   /** stdout and stderr are each cut at this many bytes; `truncated` then says so. */
@@ -94,6 +97,7 @@ export interface HttpResult {
   t: HttpTimings;
 }
 
+/** @noSelf */
 export interface Stream {
   write(data: string, cb: Callback<true>): void;
   onData(handler: (data: string) => void): void;
@@ -108,6 +112,7 @@ export interface FileStat {
   mtime: number;
 }
 
+/** @noSelf */
 export interface HostFs {
   read(path: string, cb: Callback<string>): void;
   write(path: string, data: string, cb: Callback<true>): void;
@@ -120,6 +125,7 @@ export interface HostFs {
   mkdir(path: string, cb: Callback<true>): void;
 }
 
+/** @noSelf */
 export interface Host {
   info: HostInfo;
   tools: ToolSet;
