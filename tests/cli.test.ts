@@ -1,0 +1,85 @@
+// The probe's command line on every runtime: same capabilities and registry byte for
+// byte, a result for a valid specification, an exception naming the field otherwise.
+import test from "ava";
+import { probeRuntimes, runProbe, runtimeMissing } from "./support/probe-cli.ts";
+
+const spec = (o: Record<string, unknown>) =>
+  JSON.stringify({ specification: "measure", version: 1, label: "probe-info", when: "now", parameters: {}, results: [], ...o });
+
+for (const mode of ["--capabilities", "--registry"]) {
+  test(`${mode} prints the same JSON on every runtime`, (t) => {
+    const outs = new Map<string, string>();
+    for (const rt of probeRuntimes) {
+      const missing = runtimeMissing(rt.argv);
+      if (missing) return t.fail(`${rt.name}: ${missing}`);
+      const r = runProbe(rt.argv, [mode]);
+      t.is(r.code, 0, `${rt.name}: ${r.stderr}`);
+      outs.set(rt.name, r.stdout);
+    }
+    const node = outs.get("node")!;
+    const doc = JSON.parse(node);
+    if (mode === "--capabilities") {
+      t.is(doc.envelope, "message");
+      const info = doc.contents.find((c: { label: string }) => c.label === "probe-info");
+      t.truthy(info, "probe-info capability");
+      t.regex(info.token, /^[0-9a-f]{32}$/);
+      t.is(info.when, "now ... future");
+    } else {
+      t.is(doc["registry-format"], "mplane-0");
+      t.deepEqual(doc.includes, ["http://ict-mplane.eu/registry/core"]);
+      t.true(doc.elements.some((e: { name: string; prim: string }) => e.name === "system.uptime.s" && e.prim === "real"));
+    }
+    for (const [name, out] of outs) t.is(out, node, `${name} differs from node`);
+  });
+}
+
+for (const rt of probeRuntimes) {
+  test(`${rt.name}: --once runs probe-info and reads the device`, (t) => {
+    const missing = runtimeMissing(rt.argv);
+    if (missing) return t.fail(missing);
+    const r = runProbe(rt.argv, ["--once", "-"], spec({}));
+    t.is(r.code, 0, r.stderr);
+    const res = JSON.parse(r.stdout);
+    t.is(res.result, "measure");
+    t.is(res.label, "probe-info");
+    t.regex(res.token, /^[0-9a-f]{32}$/);
+    t.regex(res.when, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} \.\.\. \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
+    const row = Object.fromEntries(res.results.map((c: string, i: number) => [c, res.resultvalues[0][i]]));
+    t.is(row["miniprobe.runtime"], rt.name === "qjs" ? "quickjs" : rt.name);
+    const uptime = Number(row["system.uptime.s"]);
+    t.true(uptime > 0, `uptime ${row["system.uptime.s"]}`);
+    t.true(Number(row["system.memory.total.kb"]) > 1024);
+    const wall = Date.parse(row["time"].replace(" ", "T") + "Z");
+    t.true(Math.abs(wall - Date.now()) < 120000, `time ${row["time"]}`);
+  });
+
+  test(`${rt.name}: bad specifications give an exception naming the field, exit 2`, (t) => {
+    const missing = runtimeMissing(rt.argv);
+    if (missing) return t.fail(missing);
+    const cases: [string, string][] = [
+      [spec({ when: "now + 30" }), "when: duration without a unit"],
+      [spec({ when: "now ... soon" }), "when: 'soon' does not appear to be an mPlane timestamp"],
+      [spec({ parameters: { "destination.ip4": "-f" } }), "destination.ip4: not a parameter of capability probe-info"],
+      [spec({ label: "no-such-thing" }), "label: no capability matches label 'no-such-thing'"],
+      [spec({ results: ["packets.lost"] }), "results: 'packets.lost' is not a result column of the capability"],
+      ["{\"specification\": ", "invalid JSON at byte 18: unexpected end"],
+    ];
+    for (const [input, message] of cases) {
+      const r = runProbe(rt.argv, ["--once", "-"], input);
+      t.is(r.code, 2, `${input}: ${r.stdout} ${r.stderr}`);
+      const ex = JSON.parse(r.stdout);
+      t.regex(ex.exception, /^[0-9a-f]{32}$/);
+      t.is(ex.message, message);
+    }
+  });
+
+  test(`${rt.name}: a missing spec file is an exception, an unknown option a usage error`, (t) => {
+    const missing = runtimeMissing(rt.argv);
+    if (missing) return t.fail(missing);
+    const r = runProbe(rt.argv, ["--once", "/nonexistent/spec.json"]);
+    t.is(r.code, 2);
+    t.truthy(JSON.parse(r.stdout).message);
+    const u = runProbe(rt.argv, ["--bogus"]);
+    t.is(u.code, 64);
+  });
+}
