@@ -7,6 +7,7 @@ import { Host } from "./host";
 import { Agent } from "./agent/agent";
 import { readFile } from "./agent/hostp";
 import { measurements } from "./measurements/index";
+import { probeTools } from "./measurements/tools-probe";
 import { Envelope, Message, Statement, readMessage, writeMessage } from "./model/statement";
 import { ProbeError, asProbeError } from "./util/errors";
 import { parseJson, writeJson } from "./util/json";
@@ -78,6 +79,7 @@ export async function runCli(host: Host, argv: string[]): Promise<number> {
     host.write(USAGE);
     return mode === "--help" || mode === "-h" ? EXIT_OK : EXIT_USAGE;
   }
+  if (mode === "--capabilities" || mode === "--once") await probeTools(host);
   const agent = new Agent(host, measurements);
   if (mode === "--capabilities") {
     const env: Envelope = { kind: "envelope", envelope: "message", contents: agent.capabilities() };

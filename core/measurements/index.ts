@@ -1,5 +1,7 @@
 // name → measurement module. One line per measurement.
 import { Measurement } from "./types";
 import { probeInfo } from "./probe-info/index";
+import { ping } from "./ping/index";
+import { traceroute } from "./traceroute/index";
 
-export const measurements: Measurement[] = [probeInfo];
+export const measurements: Measurement[] = [probeInfo, ping, traceroute];
