@@ -1,7 +1,8 @@
 // name → measurement module. One line per measurement.
 import { Measurement } from "./types";
 import { probeInfo } from "./probe-info/index";
+import { ott } from "./ott/index";
 import { ping } from "./ping/index";
 import { traceroute } from "./traceroute/index";
 
-export const measurements: Measurement[] = [probeInfo, ping, traceroute];
+export const measurements: Measurement[] = [probeInfo, ott, ping, traceroute];
