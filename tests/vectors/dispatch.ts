@@ -10,8 +10,9 @@ import { fns as modelFns } from "./fns/model";
 import { fns as pingFns } from "./fns/ping";
 import { fns as tracerouteFns } from "./fns/traceroute";
 import { fns as manifestFns } from "./fns/manifest";
+import { fns as ottFns } from "./fns/ott";
 
-const tables: { [name: string]: VectorFn }[] = [utilFns, modelFns, pingFns, tracerouteFns, manifestFns];
+const tables: { [name: string]: VectorFn }[] = [utilFns, modelFns, pingFns, tracerouteFns, manifestFns, ottFns];
 
 function lookup(name: string): VectorFn | undefined {
   for (const t of tables) {

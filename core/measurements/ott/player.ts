@@ -299,7 +299,7 @@ export class Player {
    */
   private async audioFor(pos: Position, v: Segment): Promise<Position> {
     const a = this.audio;
-    if (a === undefined) return pos;
+    if (a === undefined || this.over()) return pos;
     if (v.number !== undefined && a.segments.length > 0 && a.segments[0].number !== undefined) {
       const s = findSegment(a.segments, { number: v.number, timeMs: 0 });
       if (s === undefined || (pos.number !== undefined && (s.number as number) < pos.number)) return pos;
@@ -439,6 +439,10 @@ export class Player {
 
   private finish(reason: string): SessionResult {
     let end = this.rel();
+    const planned = this.o.endMono - this.t0;
+    // a download in flight at the planned end was awaited (hosts cannot cancel one): the
+    // session still ends at its planned end; what arrived later does not count
+    if (reason === "duration" && end > planned) end = planned;
     if (reason === "content-end") {
       // nothing more can happen: the session ends when playback of the content ends (or
       // at the planned end, if sooner), without waiting for it in real time
