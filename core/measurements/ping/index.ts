@@ -145,7 +145,15 @@ async function runPing(ctx: RunContext): Promise<ResultTable> {
     },
   });
   const end = host.now();
-  const parsed = parsePingRuns(tool.flavour, res.stdout + "\n" + res.stderr)[0];
+  let parsed: PingRun;
+  try {
+    parsed = parsePingRuns(tool.flavour, res.stdout + "\n" + res.stderr)[0];
+  } catch (e) {
+    // The tool stopped before pinging (e.g. no route, no socket): a run without replies.
+    if (res.code === 0) throw e;
+    ctx.log("info", "ping exited " + fmtNum(res.code) + ": " + res.stderr.trim());
+    parsed = { tool: "iputils", target: plan.dest.target, received: 0, replies: [], errors: [], complete: false };
+  }
   if (res.timedOut) ctx.log("warn", "ping did not finish in time; reporting the replies seen");
   if (parsed.errors.length > 0) ctx.log("info", parsed.errors[0].text);
   const detail = ctx.label.indexOf("-detail-") >= 0;

@@ -5,7 +5,7 @@
 import { ProbeError } from "../../util/errors";
 import { PingError, PingErrorKind, PingReply, PingRun, PingSummary, PingTool } from "./types";
 import {
-  balancedParens, decimalToInt, isBlank, leadingNatural, msTextToUs, natural, splitLines,
+  balancedParens, decimalToInt, isBlank, lastIndex, leadingNatural, msTextToUs, natural, splitLines,
   splitNameAddr, startsWith, valueAfter, words,
 } from "./text";
 
@@ -40,6 +40,17 @@ interface State {
   run: PingRun;
   statsName?: string;
   seen: boolean;
+}
+
+/** Length of a leading "ping: " / "ping6: " / "/usr/bin/ping: " (argv[0] as printed), or 0. */
+function toolPrefix(line: string): number {
+  const c = line.indexOf(": ");
+  if (c <= 0 || c > 200) return 0;
+  const who = line.substring(0, c);
+  if (who.indexOf(" ") >= 0) return 0;
+  const slash = lastIndex(who, "/");
+  const base = slash >= 0 ? who.substring(slash + 1) : who;
+  return base === "ping" || base === "ping6" ? c + 2 : 0;
 }
 
 /** "PING host (addr) 56(84) bytes of data." and its busybox/toybox/iputils-v6 variants. */
@@ -235,8 +246,9 @@ export function parseClassicPing(text: string, tool: PingTool): PingRun {
       if (!receivedSeen) st.run.received = before;
     } else if (startsWith(line, "rtt ") || startsWith(line, "round-trip ")) {
       summary(st, line);
-    } else if (startsWith(line, "ping: ")) {
-      const msg = line.substring(6).trim();
+    } else if (toolPrefix(line) > 0) {
+      // "ping: ...", and "/usr/bin/ping: ..." when the tool was started by its full path
+      const msg = line.substring(toolPrefix(line)).trim();
       if (st.run.errors.length < MAX_RECORDS) st.run.errors.push({ kind: localErrorKind(msg), text: msg });
       st.seen = true;
     }
