@@ -121,6 +121,9 @@ export class Player {
   private readonly samples: number[] = [];
   private readonly playback: Playback;
   private reason = "duration";
+  /** Live content: the manifest says so, or (HLS master) its media playlists do. */
+  private live = false;
+  private targetMs: number | undefined = undefined;
 
   constructor(readonly host: Host, readonly o: PlayerOptions) {
     this.t0 = host.mono();
@@ -208,7 +211,10 @@ export class Player {
     this.loadedAt.set(r, this.host.mono());
     if (f.res === undefined || requestFailed(f.rec)) return false;
     try {
-      applyHlsMedia(r, parseHlsMedia(f.res.body !== undefined ? f.res.body : "", f.res.url));
+      const media = parseHlsMedia(f.res.body !== undefined ? f.res.body : "", f.res.url);
+      applyHlsMedia(r, media);
+      if (media.live) this.live = true;
+      if (media.targetDurationMs !== undefined) this.targetMs = media.targetDurationMs;
       return true;
     } catch (e) {
       f.rec.error = "EMANIFEST";
@@ -245,7 +251,8 @@ export class Player {
 
   private refreshIntervalMs(): number {
     const m = this.manifest as Manifest;
-    let ms = m.refreshMs !== undefined ? m.refreshMs : m.targetDurationMs !== undefined ? m.targetDurationMs : 2000;
+    const target = m.targetDurationMs !== undefined ? m.targetDurationMs : this.targetMs;
+    let ms = m.refreshMs !== undefined ? m.refreshMs : target !== undefined ? target : 2000;
     if (this.isHlsMaster()) ms = ms / 2;
     return ms < 500 ? 500 : ms;
   }
@@ -339,6 +346,7 @@ export class Player {
     const m = await this.loadManifest(this.o.url);
     if (m === undefined) return this.finish("manifest");
     this.manifest = m;
+    this.live = m.live;
     const ladder: Rendition[] = [];
     let hasVideo = false;
     for (const r of m.renditions) if (!audioOnly(r)) hasVideo = true;
@@ -357,10 +365,10 @@ export class Player {
     let pos: Position = { timeMs: 0 };
     const first = ladder[level].segments;
     if (first.length > 0) {
-      const k = m.live && first.length > LIVE_EDGE_SEGMENTS ? first.length - LIVE_EDGE_SEGMENTS : 0;
+      const k = this.live && first.length > LIVE_EDGE_SEGMENTS ? first.length - LIVE_EDGE_SEGMENTS : 0;
       pos = { timeMs: first[k].startMs };
       if (first[k].number !== undefined) pos.number = first[k].number;
-    } else if (!m.live) {
+    } else if (!this.live) {
       return this.finish("manifest");
     }
     let audioPos: Position = { timeMs: pos.timeMs };
@@ -391,7 +399,7 @@ export class Player {
       const r = ladder[level];
       const seg = findSegment(r.segments, pos);
       if (seg === undefined) {
-        if (!m.live) {
+        if (!this.live) {
           this.playback.complete(this.rel());
           return this.finish("content-end");
         }
