@@ -23,15 +23,24 @@ if [[ ! -f "$src/VERSION" ]]; then
 fi
 want="$(cat "$src/VERSION")"
 
-if [[ -x "$out" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+up_to_date() { [[ -x "$out" && -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; }
+if up_to_date; then
+  echo "$out"
+  exit 0
+fi
+
+# One build at a time (several test files may ask at once); the winner's binary serves all.
+mkdir -p "$cache"
+exec 9>"$cache/lock"
+if command -v flock >/dev/null; then flock 9; fi
+if up_to_date; then
   echo "$out"
   exit 0
 fi
 
 # Build in a private copy so node_modules stays untouched.
-build="$cache/build"
-rm -rf "$build"
-mkdir -p "$build"
+build="$(mktemp -d "$cache/build.XXXXXX")"
+trap 'rm -rf "$build"' EXIT
 cp -R "$src/." "$build/"
 jobs="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)"
 if ! make -C "$build" -j"$jobs" CONFIG_LTO= qjs >"$cache/build.log" 2>&1; then
@@ -42,5 +51,4 @@ fi
 cp "$build/qjs" "$out.tmp"
 mv "$out.tmp" "$out"
 echo "$want" >"$stamp"
-rm -rf "$build"
 echo "$out"

@@ -107,6 +107,13 @@ function utf8DecodeSlow(b: Uint8Array): string {
         len = 1;
       }
     }
+    if (len === 1 && c >= 0xc2 && c <= 0xf4) {
+      // a sequence cut short: the lead byte and its continuation bytes make one U+FFFD
+      const need = c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
+      let j = 1;
+      while (j <= need && i + j < b.length && (b[i + j] & 0xc0) === 0x80) j++;
+      if (j <= need) len = j;
+    }
     if (cp >= 0x10000) {
       cp -= 0x10000;
       units.push(0xd800 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
