@@ -1,9 +1,10 @@
 // npm run bench: every section measures against a baseline in the same run.
 import { printRows, BenchRow } from "./report.ts";
 import { bench as foundation } from "./foundation.ts";
+import { bench as ott } from "./ott.ts";
 import { bench as pingTraceroute } from "./ping-traceroute.ts";
 
-const sections: { name: string; run: () => Promise<BenchRow[]> }[] = [{ name: "foundation", run: foundation }];
+const sections: { name: string; run: () => Promise<BenchRow[]> }[] = [{ name: "foundation", run: foundation }, { name: "ott", run: ott }];
 sections.push({ name: "ping-traceroute", run: pingTraceroute });
 
 const only = process.argv.slice(2);
