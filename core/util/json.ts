@@ -4,15 +4,12 @@
 // empty container is written as [] unless its key is declared an object.
 import { ProbeError } from "./errors";
 import { fmtNum, parseNum } from "./num";
+import { codePointText } from "./text";
 
 export interface JsonNull { readonly jsonNull: true }
 export const JSON_NULL: JsonNull = { jsonNull: true };
 export type JsonValue = string | number | boolean | JsonNull | JsonValue[] | JsonObject;
 export interface JsonObject { [key: string]: JsonValue }
-
-// "\u00e9" is one unit in UTF-16 runtimes and two bytes where strings are bytes (Lua).
-// This asks how strings are stored, not which platform this is.
-const BYTE_STRINGS = "\u00e9".length === 2;
 
 export interface ParseOptions { maxBytes?: number; maxDepth?: number }
 
@@ -22,24 +19,6 @@ export function isJsonObject(v: unknown): v is JsonObject {
 
 function fail(at: number, why: string): never {
   throw new ProbeError("EJSON", "invalid JSON at byte " + fmtNum(at) + ": " + why);
-}
-
-function utf8(cp: number): string {
-  if (cp < 0x80) return String.fromCharCode(cp);
-  if (cp < 0x800) return String.fromCharCode(0xc0 + Math.floor(cp / 64), 0x80 + (cp - Math.floor(cp / 64) * 64));
-  if (cp < 0x10000) {
-    return String.fromCharCode(
-      0xe0 + Math.floor(cp / 4096),
-      0x80 + (Math.floor(cp / 64) - Math.floor(cp / 4096) * 64),
-      0x80 + (cp - Math.floor(cp / 64) * 64),
-    );
-  }
-  return String.fromCharCode(
-    0xf0 + Math.floor(cp / 262144),
-    0x80 + (Math.floor(cp / 4096) - Math.floor(cp / 262144) * 64),
-    0x80 + (Math.floor(cp / 64) - Math.floor(cp / 4096) * 64),
-    0x80 + (cp - Math.floor(cp / 64) * 64),
-  );
 }
 
 class Reader {
@@ -116,14 +95,13 @@ class Reader {
 
   unicode(): string {
     const u = this.hex4();
-    if (!BYTE_STRINGS) return String.fromCharCode(u);
     if (u >= 0xd800 && u <= 0xdbff && this.s.substring(this.pos, this.pos + 2) === "\\u") {
       this.pos = this.pos + 2;
       const lo = this.hex4();
-      if (lo >= 0xdc00 && lo <= 0xdfff) return utf8(0x10000 + (u - 0xd800) * 1024 + (lo - 0xdc00));
-      return utf8(u) + utf8(lo);
+      if (lo >= 0xdc00 && lo <= 0xdfff) return codePointText(0x10000 + (u - 0xd800) * 1024 + (lo - 0xdc00));
+      return codePointText(u) + codePointText(lo);
     }
-    return utf8(u);
+    return codePointText(u);
   }
 
   num(): number {

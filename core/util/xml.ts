@@ -5,6 +5,7 @@
 // ("cenc:pssh"). A DOCTYPE is refused outright, so entity bombs fail at once instead of
 // expanding. Every limit breach or syntax error throws a ProbeError: EXML (malformed) or
 // ELIMIT (too big / too deep / too many), with the line where it happened.
+import { codePointText } from "./text";
 import { ProbeError } from "./errors";
 import { fmtNum } from "./num";
 
@@ -52,31 +53,6 @@ export interface XmlLimits {
 export const XML_DEFAULT_MAX_BYTES = 4194304;
 
 // "\u00e9" is one unit in UTF-16 runtimes and two bytes where strings are bytes (Lua).
-const BYTE_STRINGS = "\u00e9".length === 2;
-
-function codePointText(cp: number): string {
-  if (!BYTE_STRINGS) {
-    if (cp < 0x10000) return String.fromCharCode(cp);
-    const v = cp - 0x10000;
-    return String.fromCharCode(0xd800 + Math.floor(v / 1024), 0xdc00 + (v - Math.floor(v / 1024) * 1024));
-  }
-  if (cp < 0x80) return String.fromCharCode(cp);
-  if (cp < 0x800) return String.fromCharCode(0xc0 + Math.floor(cp / 64), 0x80 + (cp - Math.floor(cp / 64) * 64));
-  if (cp < 0x10000) {
-    return String.fromCharCode(
-      0xe0 + Math.floor(cp / 4096),
-      0x80 + (Math.floor(cp / 64) - Math.floor(cp / 4096) * 64),
-      0x80 + (cp - Math.floor(cp / 64) * 64),
-    );
-  }
-  return String.fromCharCode(
-    0xf0 + Math.floor(cp / 262144),
-    0x80 + (Math.floor(cp / 4096) - Math.floor(cp / 262144) * 64),
-    0x80 + (Math.floor(cp / 64) - Math.floor(cp / 4096) * 64),
-    0x80 + (cp - Math.floor(cp / 64) * 64),
-  );
-}
-
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
