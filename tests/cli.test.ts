@@ -83,3 +83,52 @@ for (const rt of probeRuntimes) {
     t.is(u.code, 64);
   });
 }
+
+// The issues' own examples, with nothing but destination and scope: the rest defaults.
+for (const rt of probeRuntimes) {
+  test(`${rt.name}: ping-average-ip4 to 127.0.0.1, now + 3s / 1s, defaults for the rest`, (t) => {
+    const missing = runtimeMissing(rt.argv);
+    if (missing) return t.fail(missing);
+    const r = runProbe(rt.argv, ["--once", "-"], JSON.stringify({
+      specification: "measure", version: 1, label: "ping-average-ip4", when: "now + 3s / 1s",
+      parameters: { "destination.ip4": "127.0.0.1" }, results: [],
+    }));
+    t.is(r.code, 0, r.stdout + r.stderr);
+    const res = JSON.parse(r.stdout);
+    t.is(res.parameters["ping.ttl"], "64", "the default used is stated in the result");
+    const row = Object.fromEntries(res.results.map((c: string, i: number) => [c, res.resultvalues[0][i]]));
+    t.is(row["delay.twoway.icmp.us.count"], "3");
+    const [min, mean, max] = ["min", "mean", "max"].map((k) => Number(row[`delay.twoway.icmp.us.${k}`]));
+    t.true(min > 0 && min <= mean && mean <= max, `${min} ${mean} ${max}`);
+    t.is(row["packets.lost"], "0");
+  });
+
+  test(`${rt.name}: traceroute-ip4 to 127.0.0.1 reaches it at hop 1`, (t) => {
+    const missing = runtimeMissing(rt.argv);
+    if (missing) return t.fail(missing);
+    const r = runProbe(rt.argv, ["--once", "-"], JSON.stringify({
+      specification: "measure", version: 1, label: "traceroute-ip4", when: "now",
+      parameters: { "destination.ip4": "127.0.0.1" }, results: [],
+    }));
+    t.is(r.code, 0, r.stdout + r.stderr);
+    const res = JSON.parse(r.stdout);
+    const rows = res.resultvalues.map((v: string[]) => Object.fromEntries(res.results.map((c: string, i: number) => [c, v[i]])));
+    t.true(rows.length >= 1);
+    t.is(rows[0]["traceroute.hop"], "1");
+    t.is(rows[0]["intermediate.ip4"], "127.0.0.1");
+    t.true(rows.every((x: Record<string, string>) => x["destination.reached"] === "True"));
+  });
+
+  test(`${rt.name}: a malicious ping target is an exception naming destination.ip4`, (t) => {
+    const missing = runtimeMissing(rt.argv);
+    if (missing) return t.fail(missing);
+    for (const target of ["-f", "127.0.0.1;reboot", "$(reboot)", "127.0.0.1 -c 1000"]) {
+      const r = runProbe(rt.argv, ["--once", "-"], JSON.stringify({
+        specification: "measure", version: 1, label: "ping-average-ip4", when: "now + 3s / 1s",
+        parameters: { "destination.ip4": target }, results: [],
+      }));
+      t.is(r.code, 2);
+      t.is(JSON.parse(r.stdout).message, "destination.ip4: not an address");
+    }
+  });
+}

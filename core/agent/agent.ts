@@ -15,6 +15,7 @@ import { sleep } from "./hostp";
 interface Offer {
   cap: Statement;
   measurement: Measurement;
+  defaults?: { [name: string]: string };
 }
 
 export interface AgentOptions {
@@ -43,7 +44,7 @@ export class Agent {
           when: t.when, parameters: t.parameters, metadata: {}, results: t.results,
         };
         cap.token = contentToken(cap);
-        this.offers.push({ cap: cap, measurement: m });
+        this.offers.push({ cap: cap, measurement: m, defaults: t.defaults });
       }
     }
   }
@@ -80,7 +81,7 @@ export class Agent {
     }
     try {
       const tzero = this.host.now();
-      const valid = validateSpec(spec, offer.cap, this.registry, tzero);
+      const valid = validateSpec(spec, offer.cap, this.registry, tzero, offer.defaults);
       const runs = schedule(valid.when, tzero, 1);
       if (runs.length === 0) throw new ProbeError("ESPEC", "the scope has already ended", "when");
       const run = runs[0];

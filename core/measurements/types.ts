@@ -20,6 +20,12 @@ export interface CapabilityTemplate {
   /** Parameter name → constraint ("*", "a ... b", "a,b"). */
   parameters: { [name: string]: string };
   results: string[];
+  /**
+   * Values used when a specification leaves a parameter out (mPlane itself makes every
+   * parameter mandatory; these are miniprobe's convenience, filled in before validation
+   * so the result states the value that was used).
+   */
+  defaults?: { [name: string]: string };
 }
 
 export interface RunContext {

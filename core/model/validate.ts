@@ -13,10 +13,16 @@ export interface ValidSpec {
 }
 
 /**
- * Returns the specification with single-valued parameters filled in from the capability,
- * and its parsed scope; throws a ProbeError naming the offending field otherwise.
+ * Returns the specification with single-valued parameters filled in from the capability
+ * (and left-out ones from `defaults`), and its parsed scope; throws a ProbeError naming the offending field otherwise.
  */
-export function validateSpec(spec: Statement, cap: Statement, registry: Registry, tzero: number): ValidSpec {
+export function validateSpec(
+  spec: Statement,
+  cap: Statement,
+  registry: Registry,
+  tzero: number,
+  defaults?: { [name: string]: string },
+): ValidSpec {
   if (spec.kind !== "specification") throw new ProbeError("ESPEC", "expected a specification, got a " + spec.kind);
   if (spec.verb !== cap.verb) throw new ProbeError("ESPEC", "verb '" + spec.verb + "' does not match the capability's '" + cap.verb + "'", "specification");
   const params: { [name: string]: string } = {};
@@ -31,6 +37,7 @@ export function validateSpec(spec: Statement, cap: Statement, registry: Registry
     const c = parseConstraint(cap.parameters[name], prim);
     let value = spec.parameters[name];
     if (value === undefined && c.kind === "set" && c.values.length === 1) value = c.values[0];
+    if (value === undefined && defaults !== undefined) value = defaults[name];
     if (value === undefined) throw new ProbeError("ESPEC", "missing (constraint " + cap.parameters[name] + ")", name);
     const why = constraintProblem(c, value, prim);
     if (why !== undefined) throw new ProbeError("ESPEC", why, name);

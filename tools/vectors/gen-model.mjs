@@ -166,10 +166,22 @@ const v = [
   ["rejects-verb", pcap, { ...spec("now + 30s / 10s", { "destination.ip4": "10.0.37.2" }), specification: "query" }, "specification"],
   ["rejects-ipv6-for-ip4", pcap, spec("now + 30s / 10s", { "destination.ip4": "zz::1" }), "destination.ip4"],
 ];
-out("model-spec", v.map(([id, c, s, field]) => {
+const dcap = cap("now ... future / 1s", { "destination.ip4": "*", "octets.ip": "56 ... 1472", "hops.ip": "1 ... 255" });
+const dflt = { "octets.ip": "56", "hops.ip": "64" };
+const withDefaults = [
+  { id: "spec-defaults-filled", fn: "spec.validate", in: { capability: dcap, specification: spec("now + 3s / 1s", { "destination.ip4": "127.0.0.1" }), tzero, defaults: dflt },
+    out: { ...spec("now + 3s / 1s", { "destination.ip4": "127.0.0.1", "octets.ip": "56", "hops.ip": "64" }), registry: dcap.registry, results: dcap.results } },
+  { id: "spec-defaults-overridden", fn: "spec.validate", in: { capability: dcap, specification: spec("now + 3s / 1s", { "destination.ip4": "127.0.0.1", "hops.ip": "3" }), tzero, defaults: dflt },
+    out: { ...spec("now + 3s / 1s", { "destination.ip4": "127.0.0.1", "octets.ip": "56", "hops.ip": "3" }), registry: dcap.registry, results: dcap.results } },
+  { id: "spec-defaults-still-checked", fn: "spec.validate", in: { capability: dcap, specification: spec("now + 3s / 1s", { "destination.ip4": "127.0.0.1", "octets.ip": "20" }), tzero, defaults: dflt },
+    error: { code: "ESPEC", field: "octets.ip" } },
+  { id: "spec-defaults-no-default-for-destination", fn: "spec.validate", in: { capability: dcap, specification: spec("now + 3s / 1s", {}), tzero, defaults: dflt },
+    error: { code: "ESPEC", field: "destination.ip4" } },
+];
+out("model-spec", withDefaults.concat(v.map(([id, c, s, field]) => {
   const base = { id: `spec-${id}`, fn: "spec.validate", in: { capability: c, specification: s, tzero } };
   if (field) return { ...base, error: { code: field === "when" && s.when && /now \+ 30 \//.test(s.when) ? "EWHEN" : "ESPEC", field } };
   const filled = { ...s, parameters: { ...s.parameters }, registry: c.registry, results: s.results.length ? s.results : c.results };
   for (const [k, val] of Object.entries(c.parameters)) if (!(k in filled.parameters) && !val.includes("*") && !val.includes(",") && !val.includes("...")) filled.parameters[k] = val;
   return { ...base, out: filled };
-}));
+})));

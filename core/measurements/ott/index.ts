@@ -71,6 +71,16 @@ const PARAMETERS: { [name: string]: string } = {
   "ott.http.timeout.ms": "100 ... 120000",
 };
 
+/** A player's usual choices: detect the format, adapt by throughput, 30 s buffer, 10 s per request. */
+const DEFAULTS: { [name: string]: string } = {
+  "ott.protocol": "auto",
+  "ott.mode": "adaptive",
+  "ott.abr": "throughput",
+  "ott.level": "0",
+  "ott.buffer.s": "30",
+  "ott.http.timeout.ms": "10000",
+};
+
 function num(v: number | undefined): Cell {
   return v === undefined ? NONE : v;
 }
@@ -202,8 +212,8 @@ export const ott: Measurement = {
   capabilities: (host: Host) =>
     capable(host)
       ? [
-          { label: "ott-download", when: "now ... future / 10s", parameters: PARAMETERS, results: OTT_COLUMNS },
-          { label: "ott-download-detail", when: "now ... future / 10s", parameters: PARAMETERS, results: OTT_DETAIL_COLUMNS },
+          { label: "ott-download", when: "now ... future / 10s", parameters: PARAMETERS, results: OTT_COLUMNS, defaults: DEFAULTS },
+          { label: "ott-download-detail", when: "now ... future / 10s", parameters: PARAMETERS, results: OTT_DETAIL_COLUMNS, defaults: DEFAULTS },
         ]
       : [],
   maxDurationMs: (params, spanMs) => spanMs + 2 * httpTimeout(params) + 1000,

@@ -71,6 +71,12 @@ function familyOf(label: string): number {
   return label.substring(label.length - 4) === "-ip6" ? 6 : 4;
 }
 
+/** What ping itself would use: 56-byte payload, TTL 64, 2 s wait for each reply. */
+const DEFAULTS: { [name: string]: string } = {};
+DEFAULTS[P_SIZE] = "56";
+DEFAULTS[P_TTL] = "64";
+DEFAULTS[P_TIMEOUT] = "2";
+
 function templates(tool: ToolRef, family: number): CapabilityTemplate[] {
   const fam = family === 4 ? "ip4" : "ip6";
   const when = "now ... future / " + minPeriod(tool);
@@ -88,10 +94,10 @@ function templates(tool: ToolRef, family: number): CapabilityTemplate[] {
   const detName = DETAIL_RESULTS.slice();
   detName.push(dest);
   return [
-    { label: "ping-average-" + fam, when: when, parameters: common(dest), results: AVERAGE_RESULTS.slice() },
-    { label: "ping-detail-" + fam, when: when, parameters: common(dest), results: DETAIL_RESULTS.slice() },
-    { label: "ping-average-name-" + fam, when: when, parameters: common(P_NAME), results: avgName },
-    { label: "ping-detail-name-" + fam, when: when, parameters: common(P_NAME), results: detName },
+    { label: "ping-average-" + fam, when: when, parameters: common(dest), results: AVERAGE_RESULTS.slice(), defaults: DEFAULTS },
+    { label: "ping-detail-" + fam, when: when, parameters: common(dest), results: DETAIL_RESULTS.slice(), defaults: DEFAULTS },
+    { label: "ping-average-name-" + fam, when: when, parameters: common(P_NAME), results: avgName, defaults: DEFAULTS },
+    { label: "ping-detail-name-" + fam, when: when, parameters: common(P_NAME), results: detName, defaults: DEFAULTS },
   ];
 }
 

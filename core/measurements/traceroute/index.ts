@@ -74,7 +74,14 @@ function template(tool: ToolRef, mode: TraceMode, family: number): CapabilityTem
   if (mode !== "lb") p[P_HOPS] = "1 ... " + fmtNum(HOPS_MAX);
   p[P_QUERIES] = "1 ... " + fmtNum(QUERIES_MAX);
   p[P_WAIT] = "1 ... " + fmtNum(WAIT_MAX_S);
-  return { label: label, when: "now ... future", parameters: p, results: traceColumns(family) };
+  // Defaults as traceroute's own, but a 3 s wait: a router's probe should not hang 5 s a hop.
+  const protocols = traceProtocols(tool, mode);
+  const d: { [name: string]: string } = {};
+  d[P_PROTOCOL] = protocols.indexOf("udp") >= 0 ? "udp" : protocols[0];
+  if (mode !== "lb") d[P_HOPS] = "30";
+  d[P_QUERIES] = "3";
+  d[P_WAIT] = "3";
+  return { label: label, when: "now ... future", parameters: p, results: traceColumns(family), defaults: d };
 }
 
 /** One row per (hop, probe): hop, probe number (1-based), address, RTT, flag, reached. */

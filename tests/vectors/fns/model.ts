@@ -74,7 +74,9 @@ export const fns: { [name: string]: VectorFn } = {
     const o = i as JsonObject;
     const cap = readMessage(o["capability"]) as Statement;
     const spec = readMessage(o["specification"]) as Statement;
-    const v = validateSpec(spec, cap, new Registry(), parseTime(o["tzero"] as string));
+    const d = o["defaults"];
+    const defaults = d === undefined ? undefined : (d as { [name: string]: string });
+    const v = validateSpec(spec, cap, new Registry(), parseTime(o["tzero"] as string), defaults);
     return messageToJson(v.spec);
   },
   "addr.canonical": (i) => {
