@@ -76,6 +76,8 @@ test("multipleAudioGroupsCombinedMain.m3u8: spaces after commas, UTF-8 names", (
   t.deepEqual(m.renditions.map((r) => r.bandwidth), [195023, 260000, 591680, 650000]);
   t.deepEqual(m.renditions.map((r) => r.audioGroup), ["audio-lo", "audio-lo", "audio-hi", "audio-hi"]);
   t.is(m.renditions[2].codecs, "mp4a.40.2, avc1.64001e");
+  // CODECS="mp4a.40.5" alone: an audio-only variant (RFC 8216 allows it), not video
+  t.deepEqual(m.renditions.map((r) => r.type), ["audio", "video", "video", "video"]);
   t.is(m.renditions[0].mediaUrl, BASE + "lo/prog_index.m3u8");
   t.is(m.audio!.length, 6);
   t.is(m.audio![0].mediaUrl, undefined);

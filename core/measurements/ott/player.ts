@@ -74,16 +74,9 @@ interface Position {
   timeMs: number;
 }
 
-const VIDEO_CODECS = ["avc", "hvc", "hev", "vp8", "vp9", "vp09", "av01", "mp4v", "dvh", "dva"];
-
 /** An HLS variant whose CODECS name only audio (kept out of a ladder that has video). */
 export function audioOnly(r: Rendition): boolean {
-  if (r.codecs === undefined || r.width !== undefined || r.height !== undefined) return false;
-  for (const c of r.codecs.split(",")) {
-    const t = c.trim().toLowerCase();
-    for (const v of VIDEO_CODECS) if (t.substring(0, v.length) === v) return false;
-  }
-  return true;
+  return r.type === "audio";
 }
 
 function byBandwidth(a: Rendition, b: Rendition): number {

@@ -1,3 +1,5 @@
+import { fmtNum } from "../../../core/util/num";
+import { parseHls } from "../../../core/measurements/ott/manifest/hls";
 // Conformance vectors for the OTT player's pure logic: ABR rules, the playback/stall
 // clock, request scores, the MOS estimate and the per-cycle summary.
 import { JSON_NULL, JsonObject, JsonValue } from "../../../core/util/json";
@@ -177,16 +179,14 @@ export const fns: { [name: string]: VectorFn } = {
     const s = findSegment(segs, pos);
     return s === undefined ? JSON_NULL : segs.indexOf(s);
   },
-  /** in {codecs?, width?} -> whether an HLS variant is audio only. */
+  /** in {codecs?, width?} -> whether the HLS parser types such a variant audio only. */
   "ott.audioOnly": (i) => {
     const o = i as JsonObject;
-    const r: Rendition = { id: "0", type: "video", bandwidth: 1, segments: [] };
-    if (typeof o["codecs"] === "string") r.codecs = o["codecs"] as string;
+    let attrs = "BANDWIDTH=1";
+    if (typeof o["codecs"] === "string") attrs = attrs + ",CODECS=\"" + (o["codecs"] as string) + "\"";
     const w = opt(o, "width");
-    if (w !== undefined) {
-      r.width = w;
-      r.height = w;
-    }
-    return audioOnly(r);
+    if (w !== undefined) attrs = attrs + ",RESOLUTION=" + fmtNum(w) + "x" + fmtNum(w);
+    const m = parseHls("#EXTM3U\n#EXT-X-STREAM-INF:" + attrs + "\nv.m3u8\n", "http://127.0.0.1/master.m3u8");
+    return audioOnly(m.renditions[0]);
   },
 };

@@ -107,6 +107,17 @@ function checkHeader(lines: Line[], warnings: string[]): number {
   throw manifestError(lines.length === 0 ? "empty playlist" : at(lines[0].no, "playlist does not start with #EXTM3U"));
 }
 
+const VIDEO_CODECS = ["avc", "hvc", "hev", "vp8", "vp9", "vp09", "av01", "mp4v", "dvh", "dva"];
+
+/** CODECS that name no video codec at all. */
+export function audioOnlyCodecs(codecs: string): boolean {
+  for (const c of codecs.split(",")) {
+    const t = c.trim().toLowerCase();
+    for (const v of VIDEO_CODECS) if (t.substring(0, v.length) === v) return false;
+  }
+  return true;
+}
+
 /** Parse any HLS playlist: a master (renditions with mediaUrl) or a media playlist (one rendition with segments). */
 export function parseHls(text: string, url: string, opts?: ParseOptions): Manifest {
   const limits = limitsOf(opts);
@@ -220,6 +231,8 @@ function parseMaster(lines: Line[], first: number, url: string, limits: Manifest
         if (a["AUDIO"] !== undefined) r.audioGroup = a["AUDIO"];
         if (a["VIDEO"] !== undefined) r.videoGroup = a["VIDEO"];
         if (a["SUBTITLES"] !== undefined) r.subtitlesGroup = a["SUBTITLES"];
+        // RFC 8216 lets a variant carry audio only (ffmpeg writes one for the audio group).
+        if (r.codecs !== undefined && r.width === undefined && audioOnlyCodecs(r.codecs)) r.type = "audio";
         list.push(r);
       } else if (name === "#EXT-X-MEDIA") {
         const a = parseAttributes(tag[1]).values;
