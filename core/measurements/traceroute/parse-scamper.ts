@@ -42,20 +42,30 @@ function haltOf(t: Trace, reason: string | undefined, data: number | undefined, 
   else t.haltReason = "unknown";
 }
 
-function traceOf(o: JsonObject): Trace {
+/** The fields a scamper trace and tracelb object share: destination, source, method, size. */
+function headerOf(o: JsonObject): Trace {
   const t = newTrace("scamper");
   const dst = str(o, "dst");
   if (dst !== undefined) {
     t.dst = dst;
     t.dstAddr = dst;
   }
-  const v6 = dst !== undefined && dst.indexOf(":") >= 0;
   const src = str(o, "src");
   if (src !== undefined) t.src = src;
   const method = str(o, "method");
   if (method !== undefined) t.method = method;
   const size = num(o, "probe_size");
   if (size !== undefined) t.packetBytes = size;
+  return t;
+}
+
+function isV6(t: Trace): boolean {
+  return t.dstAddr !== undefined && t.dstAddr.indexOf(":") >= 0;
+}
+
+function traceOf(o: JsonObject): Trace {
+  const t = headerOf(o);
+  const v6 = isV6(t);
   const limit = num(o, "hoplimit");
   if (limit !== undefined && limit > 0) t.maxHops = limit;
   let maxTtl = 0;
@@ -149,19 +159,8 @@ function groupsOf(v: JsonValue): JsonObject[] {
 }
 
 function tracelbOf(o: JsonObject): Trace {
-  const t = newTrace("scamper");
-  const dst = str(o, "dst");
-  if (dst !== undefined) {
-    t.dst = dst;
-    t.dstAddr = dst;
-  }
-  const v6 = dst !== undefined && dst.indexOf(":") >= 0;
-  const src = str(o, "src");
-  if (src !== undefined) t.src = src;
-  const method = str(o, "method");
-  if (method !== undefined) t.method = method;
-  const size = num(o, "probe_size");
-  if (size !== undefined) t.packetBytes = size;
+  const t = headerOf(o);
+  const v6 = isV6(t);
   const lb: LbGraph = { nodes: [], links: [] };
   const nodec = num(o, "nodec");
   if (nodec !== undefined) lb.nodeCount = nodec;
@@ -233,7 +232,7 @@ function tracelbOf(o: JsonObject): Trace {
   }
   t.lb = lb;
   t.hopAddrs = distinctAddrs(t.hops);
-  const target = dst !== undefined ? dst : "";
+  const target = t.dstAddr !== undefined ? t.dstAddr : "";
   for (const h of t.hops) for (const p of h.probes) if (p.addr === target && p.flag === undefined) t.reached = true;
   t.haltReason = t.reached ? "completed" : "unknown";
   return t;

@@ -2,11 +2,11 @@
 // (with or without SegmentTimeline), SegmentList, SegmentBase, BaseURL at every level and
 // inheritance of segment information Period -> AdaptationSet -> Representation.
 // Time arithmetic is kept in integer ticks and integer microseconds, rounded once.
-import { ProbeError } from "../../../util/errors";
 import { fmtNum, parseNum } from "../../../util/num";
 import { parseTime } from "../../../util/time";
 import { resolveUrl } from "../../../util/url";
-import { XmlElement, childElements, firstChild, localName, parseXml, textContent } from "../../../util/xml";
+import { readManifestRoot } from "./xml-root";
+import { XmlElement, childElements, firstChild, localName, textContent } from "../../../util/xml";
 import {
   Manifest,
   ManifestLimits,
@@ -521,15 +521,7 @@ interface Slot {
 /** Parse an MPD fetched from `url`. */
 export function parseDash(text: string, url: string, opts?: ParseOptions): Manifest {
   const limits = limitsOf(opts);
-  if (text.length > limits.maxBytes) throw limitError("MPD larger than " + fmtNum(limits.maxBytes) + " bytes");
-  let root: XmlElement;
-  try {
-    root = parseXml(text, { maxBytes: limits.maxBytes }).root;
-  } catch (e) {
-    if (e instanceof ProbeError && e.code === "EXML") throw manifestError("MPD is not well-formed XML: " + e.message);
-    throw e;
-  }
-  if (localName(root.name) !== "MPD") throw manifestError("root element is <" + root.name + ">, not <MPD>");
+  const root = readManifestRoot(text, limits, "MPD", "MPD");
   const type = root.attrs["type"] !== undefined ? root.attrs["type"] : "static";
   if (type !== "static" && type !== "dynamic") throw manifestError("MPD type=\"" + type + "\" is neither static nor dynamic");
   const live = type === "dynamic";

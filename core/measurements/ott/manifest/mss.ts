@@ -3,10 +3,10 @@
 // t (start, optional) and r (how many fragments share this duration, default 1, as in
 // MS-SSTR 2.2). Fragment URLs come from the StreamIndex Url template:
 // "QualityLevels({bitrate})/Fragments(video={start time})", resolved against the manifest URL.
-import { ProbeError } from "../../../util/errors";
 import { fmtNum } from "../../../util/num";
 import { resolveUrl } from "../../../util/url";
-import { XmlElement, childElements, localName, parseXml } from "../../../util/xml";
+import { readManifestRoot } from "./xml-root";
+import { XmlElement, childElements, localName } from "../../../util/xml";
 import {
   Manifest,
   MediaType,
@@ -58,15 +58,7 @@ function isTrue(v: string | undefined): boolean {
 /** Parse a Smooth Streaming manifest fetched from `url`. */
 export function parseMss(text: string, url: string, opts?: ParseOptions): Manifest {
   const limits = limitsOf(opts);
-  if (text.length > limits.maxBytes) throw limitError("manifest larger than " + fmtNum(limits.maxBytes) + " bytes");
-  let root: XmlElement;
-  try {
-    root = parseXml(text, { maxBytes: limits.maxBytes }).root;
-  } catch (e) {
-    if (e instanceof ProbeError && e.code === "EXML") throw manifestError("Smooth Streaming manifest is not well-formed XML: " + e.message);
-    throw e;
-  }
-  if (localName(root.name) !== "SmoothStreamingMedia") throw manifestError("root element is <" + root.name + ">, not <SmoothStreamingMedia>");
+  const root = readManifestRoot(text, limits, "Smooth Streaming manifest", "SmoothStreamingMedia");
   const major = root.attrs["MajorVersion"];
   if (major !== undefined && major !== "2") throw manifestError("unsupported MajorVersion " + major);
   let timescale = uint(root, "TimeScale");
