@@ -118,8 +118,10 @@ test.after.always(async () => {
   await server?.close();
 });
 
-function topKbps(pkg: "hls_ts" | "dash" | "mss"): number {
-  if (pkg === "hls_ts") return Math.max(...facts.hls_ts.filter((r) => r.name !== "audio").map((r) => r.bandwidth)) / 1000;
+type Pkg = "hls_ts" | "hls_fmp4" | "dash" | "dash_timeline" | "mss";
+
+function topKbps(pkg: Pkg): number {
+  if (pkg === "hls_ts" || pkg === "hls_fmp4") return Math.max(...facts[pkg].filter((r) => r.name !== "audio").map((r) => r.bandwidth)) / 1000;
   return Math.max(...facts[pkg].map((r) => r.bandwidth)) / 1000;
 }
 
@@ -136,8 +138,11 @@ test("capabilities: ott-download and ott-download-detail with the original probe
   t.is(caps[0].parameters["ott.mode"], "adaptive,fixed,parallel");
 });
 
-test("DONE-WHEN 1: unconstrained HLS, DASH and Smooth: top nominal bandwidth, HTTP 200, qos 100, no stalls, on every runtime", async (t) => {
-  const pkgs: ["hls_ts" | "dash" | "mss", string][] = [["hls_ts", "hls_ts/master.m3u8"], ["dash", "dash/manifest.mpd"], ["mss", "mss/Manifest"]];
+test("DONE-WHEN 1: unconstrained HLS (TS and fMP4), DASH (Number and Timeline) and Smooth: top nominal bandwidth, HTTP 200, qos 100, no stalls, on every runtime", async (t) => {
+  const pkgs: [Pkg, string][] = [
+    ["hls_ts", "hls_ts/master.m3u8"], ["hls_fmp4", "hls_fmp4/master.m3u8"], ["dash", "dash/manifest.mpd"],
+    ["dash_timeline", "dash_timeline/manifest.mpd"], ["mss", "mss/Manifest"],
+  ];
   const jobs: Promise<string[]>[] = [];
   for (const rt of available) {
     for (const [pkg, path] of pkgs) {
