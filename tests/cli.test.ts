@@ -1,6 +1,7 @@
 // The probe's command line on every runtime: same capabilities and registry byte for
 // byte, a result for a valid specification, an exception naming the field otherwise.
 import test from "ava";
+import { hostname } from "node:os";
 import { probeRuntimes, runProbe, runtimeMissing } from "./support/probe-cli.ts";
 
 const spec = (o: Record<string, unknown>) =>
@@ -46,6 +47,9 @@ for (const rt of probeRuntimes) {
     t.regex(res.when, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} \.\.\. \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
     const row = Object.fromEntries(res.results.map((c: string, i: number) => [c, res.resultvalues[0][i]]));
     t.is(row["miniprobe.runtime"], rt.name === "qjs" ? "quickjs" : rt.name);
+    t.is(res.metadata["miniprobe.probe.id"], hostname(), "results name the probe (default: host name)");
+    const named = JSON.parse(runProbe(rt.argv, ["--probe-id", "lab-router-7", "--once", "-"], spec({})).stdout);
+    t.is(named.metadata["miniprobe.probe.id"], "lab-router-7");
     const uptime = Number(row["system.uptime.s"]);
     t.true(uptime > 0, `uptime ${row["system.uptime.s"]}`);
     t.true(Number(row["system.memory.total.kb"]) > 1024);

@@ -31,11 +31,15 @@ function cellText(v: Cell, prim: Prim | undefined): string {
   return fmtNum(v);
 }
 
+/** Result metadata naming the probe that measured, so stored results say where they came from. */
+export const PROBE_ID = "miniprobe.probe.id";
+
 export class Agent {
   readonly registry = new Registry();
   private readonly offers: Offer[] = [];
 
   constructor(readonly host: Host, measurements: Measurement[], readonly opts: AgentOptions = {}) {
+    this.registry.add([{ name: PROBE_ID, prim: "string", desc: "identity of the probe that measured (--probe-id, default the host name)" }]);
     for (const m of measurements) {
       this.registry.add(m.elements);
       for (const t of m.capabilities(host)) {
@@ -149,6 +153,7 @@ export class Agent {
   private result(spec: Statement, token: string, t: ResultTable): Statement {
     const res = derive(spec, "result");
     res.token = token;
+    res.metadata[PROBE_ID] = this.host.info.probeId;
     res.when = formatTime(t.startMs) + " ... " + formatTime(t.endMs);
     const idx: number[] = [];
     for (const col of res.results) idx.push(t.columns.indexOf(col));
