@@ -13,6 +13,11 @@ export interface JsonObject { [key: string]: JsonValue }
 
 export interface ParseOptions { maxBytes?: number; maxDepth?: number }
 
+/** Sets o[k] only when v is defined: Lua cannot hold undefined in a table. */
+export function putDefined(o: JsonObject, k: string, v: JsonValue | undefined): void {
+  if (v !== undefined) o[k] = v;
+}
+
 export function isJsonObject(v: unknown): v is JsonObject {
   return typeof v === "object" && v !== null && v !== JSON_NULL && !Array.isArray(v);
 }

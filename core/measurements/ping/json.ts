@@ -1,33 +1,30 @@
 // Ping records as JsonValue (for results and conformance vectors): optional members left
 // out when absent, never undefined inside arrays, numbers as numbers.
-import { JsonObject, JsonValue } from "../../util/json";
+import { JsonObject, JsonValue, putDefined } from "../../util/json";
 import { FpingResult, PingError, PingReply, PingRun, PingSummary } from "./types";
 import { RttStats } from "./stats";
 
-function put(o: JsonObject, k: string, v: JsonValue | undefined): void {
-  if (v !== undefined) o[k] = v;
-}
 
 export function pingReplyToJson(r: PingReply): JsonObject {
   const o: JsonObject = { seq: r.seq, from: r.from, rttUs: r.rttUs };
-  put(o, "fromName", r.fromName);
-  put(o, "ttl", r.ttl);
-  put(o, "bytes", r.bytes);
-  put(o, "timestampUs", r.timestampUs);
+  putDefined(o, "fromName", r.fromName);
+  putDefined(o, "ttl", r.ttl);
+  putDefined(o, "bytes", r.bytes);
+  putDefined(o, "timestampUs", r.timestampUs);
   if (r.dup === true) o["dup"] = true;
   return o;
 }
 
 export function pingErrorToJson(e: PingError): JsonObject {
   const o: JsonObject = { kind: e.kind, text: e.text };
-  put(o, "seq", e.seq);
-  put(o, "from", e.from);
+  putDefined(o, "seq", e.seq);
+  putDefined(o, "from", e.from);
   return o;
 }
 
 export function pingSummaryToJson(s: PingSummary): JsonObject {
   const o: JsonObject = { minUs: s.minUs, avgUs: s.avgUs, maxUs: s.maxUs };
-  put(o, "mdevUs", s.mdevUs);
+  putDefined(o, "mdevUs", s.mdevUs);
   return o;
 }
 
@@ -40,15 +37,15 @@ export function pingRunToJson(run: PingRun): JsonObject {
     tool: run.tool, target: run.target, received: run.received, replies: replies, errors: errors,
     complete: run.complete,
   };
-  put(o, "address", run.address);
-  put(o, "source", run.source);
-  put(o, "method", run.method);
-  put(o, "payloadBytes", run.payloadBytes);
-  put(o, "sent", run.sent);
-  put(o, "errorCount", run.errorCount);
-  put(o, "duplicates", run.duplicates);
-  put(o, "lossPct", run.lossPct);
-  put(o, "elapsedMs", run.elapsedMs);
+  putDefined(o, "address", run.address);
+  putDefined(o, "source", run.source);
+  putDefined(o, "method", run.method);
+  putDefined(o, "payloadBytes", run.payloadBytes);
+  putDefined(o, "sent", run.sent);
+  putDefined(o, "errorCount", run.errorCount);
+  putDefined(o, "duplicates", run.duplicates);
+  putDefined(o, "lossPct", run.lossPct);
+  putDefined(o, "elapsedMs", run.elapsedMs);
   if (run.summary !== undefined) o["summary"] = pingSummaryToJson(run.summary);
   return o;
 }
@@ -65,13 +62,13 @@ export function fpingResultToJson(r: FpingResult): JsonObject {
 
 export function rttStatsToJson(s: RttStats): JsonObject {
   const o: JsonObject = { count: s.count };
-  put(o, "sent", s.sent);
-  put(o, "lost", s.lost);
-  put(o, "lossPct", s.lossPct);
-  put(o, "minUs", s.minUs);
-  put(o, "meanUs", s.meanUs);
-  put(o, "medianUs", s.medianUs);
-  put(o, "maxUs", s.maxUs);
-  put(o, "stddevUs", s.stddevUs);
+  putDefined(o, "sent", s.sent);
+  putDefined(o, "lost", s.lost);
+  putDefined(o, "lossPct", s.lossPct);
+  putDefined(o, "minUs", s.minUs);
+  putDefined(o, "meanUs", s.meanUs);
+  putDefined(o, "medianUs", s.medianUs);
+  putDefined(o, "maxUs", s.maxUs);
+  putDefined(o, "stddevUs", s.stddevUs);
   return o;
 }

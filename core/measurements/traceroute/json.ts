@@ -1,24 +1,21 @@
 // Trace records as JsonValue. Every probe object carries "addr" (null for a timeout), so
 // no probe is ever an empty object; other optional members are left out when absent.
-import { JSON_NULL, JsonObject, JsonValue } from "../../util/json";
+import { JSON_NULL, JsonObject, JsonValue, putDefined } from "../../util/json";
 import { LbGraph, Trace, TraceProbe } from "./types";
 
-function put(o: JsonObject, k: string, v: JsonValue | undefined): void {
-  if (v !== undefined) o[k] = v;
-}
 
 export function traceProbeToJson(p: TraceProbe): JsonObject {
   const o: JsonObject = { addr: p.addr !== undefined ? p.addr : JSON_NULL };
-  put(o, "name", p.name);
-  put(o, "rttUs", p.rttUs);
-  put(o, "flag", p.flag);
-  put(o, "replyTtl", p.replyTtl);
-  put(o, "icmpType", p.icmpType);
-  put(o, "icmpCode", p.icmpCode);
-  put(o, "attempt", p.attempt);
-  put(o, "flowId", p.flowId);
-  put(o, "asymm", p.asymm);
-  put(o, "pmtu", p.pmtu);
+  putDefined(o, "name", p.name);
+  putDefined(o, "rttUs", p.rttUs);
+  putDefined(o, "flag", p.flag);
+  putDefined(o, "replyTtl", p.replyTtl);
+  putDefined(o, "icmpType", p.icmpType);
+  putDefined(o, "icmpCode", p.icmpCode);
+  putDefined(o, "attempt", p.attempt);
+  putDefined(o, "flowId", p.flowId);
+  putDefined(o, "asymm", p.asymm);
+  putDefined(o, "pmtu", p.pmtu);
   return o;
 }
 
@@ -36,10 +33,10 @@ export function lbGraphToJson(g: LbGraph): JsonObject {
     links.push({ from: l.from, to: l.to, via: via });
   }
   const o: JsonObject = { nodes: strings(g.nodes), links: links };
-  put(o, "nodeCount", g.nodeCount);
-  put(o, "linkCount", g.linkCount);
-  put(o, "probeCount", g.probeCount);
-  put(o, "confidence", g.confidence);
+  putDefined(o, "nodeCount", g.nodeCount);
+  putDefined(o, "linkCount", g.linkCount);
+  putDefined(o, "probeCount", g.probeCount);
+  putDefined(o, "confidence", g.confidence);
   return o;
 }
 
@@ -55,14 +52,14 @@ export function traceToJson(t: Trace): JsonObject {
   const o: JsonObject = {
     tool: t.tool, dst: t.dst, hops: hops, hopAddrs: hopAddrs, reached: t.reached, haltReason: t.haltReason,
   };
-  put(o, "dstAddr", t.dstAddr);
-  put(o, "src", t.src);
-  put(o, "method", t.method);
-  put(o, "maxHops", t.maxHops);
-  put(o, "packetBytes", t.packetBytes);
-  put(o, "pmtu", t.pmtu);
-  put(o, "backHops", t.backHops);
-  put(o, "haltFlag", t.haltFlag);
+  putDefined(o, "dstAddr", t.dstAddr);
+  putDefined(o, "src", t.src);
+  putDefined(o, "method", t.method);
+  putDefined(o, "maxHops", t.maxHops);
+  putDefined(o, "packetBytes", t.packetBytes);
+  putDefined(o, "pmtu", t.pmtu);
+  putDefined(o, "backHops", t.backHops);
+  putDefined(o, "haltFlag", t.haltFlag);
   if (t.lb !== undefined) o["lb"] = lbGraphToJson(t.lb);
   return o;
 }

@@ -1,6 +1,6 @@
 // Conformance vectors for the manifest parsers, URL resolution and the XML parser.
 // Long segment lists are summarised (count, first 3, last) so vector files stay small.
-import { JsonObject, JsonValue } from "../../../core/util/json";
+import { JsonObject, JsonValue, putDefined } from "../../../core/util/json";
 import { resolveUrl } from "../../../core/util/url";
 import { XmlElement, XmlNode, parseXml } from "../../../core/util/xml";
 import { parseDash } from "../../../core/measurements/ott/manifest/dash";
@@ -10,37 +10,34 @@ import { Manifest, ParseOptions, Rendition, Segment } from "../../../core/measur
 import { parseMss } from "../../../core/measurements/ott/manifest/mss";
 import { VectorFn } from "./types";
 
-function put(o: JsonObject, k: string, v: JsonValue | undefined): void {
-  if (v !== undefined) o[k] = v;
-}
 
 export function segmentJson(s: Segment): JsonObject {
   const o: JsonObject = { url: s.url, startMs: s.startMs, durationMs: s.durationMs };
   if (s.byteRange !== undefined) o["byteRange"] = [s.byteRange[0], s.byteRange[1]];
-  put(o, "number", s.number);
+  putDefined(o, "number", s.number);
   if (s.discontinuity === true) o["discontinuity"] = true;
   if (s.initSegment !== undefined) o["initSegment"] = segmentJson(s.initSegment);
-  put(o, "keyMethod", s.keyMethod);
-  put(o, "keyUrl", s.keyUrl);
-  put(o, "period", s.period);
+  putDefined(o, "keyMethod", s.keyMethod);
+  putDefined(o, "keyUrl", s.keyUrl);
+  putDefined(o, "period", s.period);
   return o;
 }
 
 export function renditionJson(r: Rendition): JsonObject {
   const o: JsonObject = { id: r.id, type: r.type, bandwidth: r.bandwidth };
-  put(o, "averageBandwidth", r.averageBandwidth);
-  put(o, "width", r.width);
-  put(o, "height", r.height);
-  put(o, "frameRate", r.frameRate);
-  put(o, "codecs", r.codecs);
-  put(o, "mimeType", r.mimeType);
-  put(o, "lang", r.lang);
-  put(o, "name", r.name);
-  put(o, "group", r.group);
-  put(o, "audioGroup", r.audioGroup);
-  put(o, "videoGroup", r.videoGroup);
-  put(o, "subtitlesGroup", r.subtitlesGroup);
-  put(o, "mediaUrl", r.mediaUrl);
+  putDefined(o, "averageBandwidth", r.averageBandwidth);
+  putDefined(o, "width", r.width);
+  putDefined(o, "height", r.height);
+  putDefined(o, "frameRate", r.frameRate);
+  putDefined(o, "codecs", r.codecs);
+  putDefined(o, "mimeType", r.mimeType);
+  putDefined(o, "lang", r.lang);
+  putDefined(o, "name", r.name);
+  putDefined(o, "group", r.group);
+  putDefined(o, "audioGroup", r.audioGroup);
+  putDefined(o, "videoGroup", r.videoGroup);
+  putDefined(o, "subtitlesGroup", r.subtitlesGroup);
+  putDefined(o, "mediaUrl", r.mediaUrl);
   if (r.initSegment !== undefined) o["initSegment"] = segmentJson(r.initSegment);
   if (r.indexRange !== undefined) o["indexRange"] = [r.indexRange[0], r.indexRange[1]];
   const segs = r.segments;
@@ -62,38 +59,38 @@ function list(rs: Rendition[] | undefined): JsonValue | undefined {
 
 export function manifestJson(m: Manifest): JsonObject {
   const o: JsonObject = { kind: m.kind, url: m.url, live: m.live, renditions: list(m.renditions) as JsonValue, warnings: m.warnings.slice() };
-  put(o, "durationMs", m.durationMs);
-  put(o, "minBufferMs", m.minBufferMs);
-  put(o, "targetDurationMs", m.targetDurationMs);
-  put(o, "refreshMs", m.refreshMs);
-  put(o, "timeShiftMs", m.timeShiftMs);
-  put(o, "presentationDelayMs", m.presentationDelayMs);
-  put(o, "availabilityStartTime", m.availabilityStartTime);
-  put(o, "location", m.location);
-  put(o, "audio", list(m.audio));
-  put(o, "text", list(m.text));
-  put(o, "alternates", list(m.alternates));
-  put(o, "iframes", list(m.iframes));
+  putDefined(o, "durationMs", m.durationMs);
+  putDefined(o, "minBufferMs", m.minBufferMs);
+  putDefined(o, "targetDurationMs", m.targetDurationMs);
+  putDefined(o, "refreshMs", m.refreshMs);
+  putDefined(o, "timeShiftMs", m.timeShiftMs);
+  putDefined(o, "presentationDelayMs", m.presentationDelayMs);
+  putDefined(o, "availabilityStartTime", m.availabilityStartTime);
+  putDefined(o, "location", m.location);
+  putDefined(o, "audio", list(m.audio));
+  putDefined(o, "text", list(m.text));
+  putDefined(o, "alternates", list(m.alternates));
+  putDefined(o, "iframes", list(m.iframes));
   if (m.periods !== undefined) {
     o["periods"] = m.periods.map((p) => {
       const po: JsonObject = { startMs: p.startMs };
-      put(po, "id", p.id);
-      put(po, "durationMs", p.durationMs);
+      putDefined(po, "id", p.id);
+      putDefined(po, "durationMs", p.durationMs);
       return po;
     });
   }
   if (m.hls !== undefined) {
     const h = m.hls;
     const ho: JsonObject = { master: h.master };
-    put(ho, "version", h.version);
-    put(ho, "mediaSequence", h.mediaSequence);
-    put(ho, "discontinuitySequence", h.discontinuitySequence);
-    put(ho, "playlistType", h.playlistType);
-    put(ho, "endList", h.endList);
-    put(ho, "independentSegments", h.independentSegments);
-    put(ho, "partTargetMs", h.partTargetMs);
-    put(ho, "parts", h.parts);
-    put(ho, "startOffsetMs", h.startOffsetMs);
+    putDefined(ho, "version", h.version);
+    putDefined(ho, "mediaSequence", h.mediaSequence);
+    putDefined(ho, "discontinuitySequence", h.discontinuitySequence);
+    putDefined(ho, "playlistType", h.playlistType);
+    putDefined(ho, "endList", h.endList);
+    putDefined(ho, "independentSegments", h.independentSegments);
+    putDefined(ho, "partTargetMs", h.partTargetMs);
+    putDefined(ho, "parts", h.parts);
+    putDefined(ho, "startOffsetMs", h.startOffsetMs);
     o["hls"] = ho;
   }
   return o;
@@ -147,7 +144,7 @@ export const fns: { [name: string]: VectorFn } = {
     const r: Rendition = { id: "0", type: "video", bandwidth: 0, segments: m.segments };
     if (m.initSegment !== undefined) r.initSegment = m.initSegment;
     const out: JsonObject = { live: m.live, durationMs: m.durationMs, rendition: renditionJson(r), warnings: m.warnings.slice() };
-    put(out, "targetDurationMs", m.targetDurationMs);
+    putDefined(out, "targetDurationMs", m.targetDurationMs);
     return out;
   },
   "manifest.dash": (i) => {

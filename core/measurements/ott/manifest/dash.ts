@@ -16,6 +16,7 @@ import {
   Rendition,
   Segment,
   SegmentBudget,
+  assignLadder,
   limitError,
   limitsOf,
   manifestError,
@@ -683,14 +684,6 @@ export function parseDash(text: string, url: string, opts?: ParseOptions): Manif
   const video = order["video"].map((s) => s.r);
   const audio = order["audio"].map((s) => s.r);
   const textR = order["text"].map((s) => s.r);
-  if (video.length > 0) {
-    m.renditions = video;
-    if (audio.length > 0) m.audio = audio;
-  } else if (audio.length > 0) {
-    m.renditions = audio;
-  } else {
-    throw manifestError("MPD has no video or audio Representation");
-  }
-  if (textR.length > 0) m.text = textR;
+  assignLadder(m, video, audio, textR, "MPD has no video or audio Representation");
   return m;
 }

@@ -172,6 +172,22 @@ export function limitsOf(opts?: ParseOptions): ManifestLimits {
   };
 }
 
+/**
+ * Puts renditions in their places: video is the ladder (audio aside); audio-only content
+ * makes audio the ladder; neither is an error naming what was missing.
+ */
+export function assignLadder(m: Manifest, video: Rendition[], audio: Rendition[], text: Rendition[], missing: string): void {
+  if (video.length > 0) {
+    m.renditions = video;
+    if (audio.length > 0) m.audio = audio;
+  } else if (audio.length > 0) {
+    m.renditions = audio;
+  } else {
+    throw manifestError(missing);
+  }
+  if (text.length > 0) m.text = text;
+}
+
 export function manifestError(message: string): ProbeError {
   return new ProbeError("EMANIFEST", message);
 }

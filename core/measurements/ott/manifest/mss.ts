@@ -14,6 +14,7 @@ import {
   Rendition,
   Segment,
   SegmentBudget,
+  assignLadder,
   limitError,
   limitsOf,
   manifestError,
@@ -176,14 +177,6 @@ export function parseMss(text: string, url: string, opts?: ParseOptions): Manife
       }
     }
   }
-  if (video.length > 0) {
-    m.renditions = video;
-    if (audio.length > 0) m.audio = audio;
-  } else if (audio.length > 0) {
-    m.renditions = audio;
-  } else {
-    throw manifestError("no video or audio StreamIndex");
-  }
-  if (textR.length > 0) m.text = textR;
+  assignLadder(m, video, audio, textR, "no video or audio StreamIndex");
   return m;
 }
