@@ -10,7 +10,7 @@
 // no String(number) (fmtNum), no `||`/`!` on strings or numbers, no closures over C-style
 // for counters, callbacks across the Host boundary.
 import { Host, HostError, HttpResult, ExecResult, Stream, FileStat, HttpTimings } from "../../core/host";
-import { fmtNum } from "../../core/util/num";
+import { fmtNum, parseNum } from "../../core/util/num";
 
 export interface HostSuiteConfig {
   /** e.g. "http://127.0.0.1:34567" (no trailing slash) */
@@ -23,6 +23,23 @@ export interface HostSuiteConfig {
   echoPort: number;
   /** When set, the runner piped exactly this text to stdin: readStdin must return it. */
   stdin?: string;
+}
+
+/** The suite's settings from key=value arguments, or undefined when a required one is missing. */
+export function suiteConfigFromArgs(argv: string[]): HostSuiteConfig | undefined {
+  const kv: { [k: string]: string } = {};
+  for (const a of argv) {
+    const eq = a.indexOf("=");
+    if (eq > 0) kv[a.substring(0, eq)] = a.substring(eq + 1);
+  }
+  const port = parseNum(kv["echoPort"] !== undefined ? kv["echoPort"] : "");
+  const httpBase = kv["httpBase"];
+  const tmpDir = kv["tmpDir"];
+  if (httpBase === undefined || tmpDir === undefined || port === undefined) return undefined;
+  const cfg: HostSuiteConfig = { httpBase: httpBase, tmpDir: tmpDir, echoPort: port };
+  if (kv["httpBase6"] !== undefined) cfg.httpBase6 = kv["httpBase6"];
+  if (kv["stdin"] !== undefined) cfg.stdin = kv["stdin"];
+  return cfg;
 }
 
 type Next = () => void;

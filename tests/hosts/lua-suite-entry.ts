@@ -7,8 +7,7 @@
 // compiled as function(self, line), a detached method reference called with nil self).
 import { args, createHost, runLoop } from "../../targets/lua/host";
 import { Host } from "../../core/host";
-import { parseNum } from "../../core/util/num";
-import { HostSuiteConfig, runHostSuite } from "./host-suite";
+import { runHostSuite, suiteConfigFromArgs } from "./host-suite";
 
 function selfContextCheck(host: Host, done: (line: string) => void): void {
   const ex = host.exec;
@@ -25,21 +24,11 @@ function selfContextCheck(host: Host, done: (line: string) => void): void {
 }
 
 const host = createHost({ probeId: "hostsuite" });
-const kv: { [k: string]: string } = {};
-for (const a of args()) {
-  const eq = a.indexOf("=");
-  if (eq > 0) kv[a.substring(0, eq)] = a.substring(eq + 1);
-}
-const port = parseNum(kv["echoPort"] !== undefined ? kv["echoPort"] : "");
-const httpBase = kv["httpBase"];
-const tmpDir = kv["tmpDir"];
-if (httpBase === undefined || tmpDir === undefined || port === undefined) {
+const cfg = suiteConfigFromArgs(args());
+if (cfg === undefined) {
   host.log("error", "usage: hostsuite.lua httpBase=URL tmpDir=DIR echoPort=N [httpBase6=URL] [stdin=TEXT]");
   host.exit(2);
 } else {
-  const cfg: HostSuiteConfig = { httpBase: httpBase, tmpDir: tmpDir, echoPort: port };
-  if (kv["httpBase6"] !== undefined) cfg.httpBase6 = kv["httpBase6"];
-  if (kv["stdin"] !== undefined) cfg.stdin = kv["stdin"];
   selfContextCheck(host, (first) => {
     runHostSuite(host, cfg, (lines) => {
       host.write(first + "\n");
