@@ -6,9 +6,10 @@
 -- socket.select over luasocket sockets and process pipes. Host functions return at once
 -- and complete through callbacks cb(err, value); errors are values {code=, message=}.
 --
--- Calling convention: every Host function accepts being called with or without a self
--- argument (host.now() and host:now() both work), because TSTL only omits self for
--- interface members whose interface carries @noSelf. Callbacks into the core are called
+-- Calling convention: core/host.ts marks every interface @noSelf, so core calls
+-- host.now() without self. Every Host function still accepts a self argument
+-- (host:now()) too, because TSTL omits self only for interface members whose interface
+-- carries @noSelf, and code compiled against another declaration would pass one. Callbacks into the core are called
 -- without self: cb(err, value), handler(data) - TSTL compiles those function types (type
 -- aliases and parameters declared in core/host.ts) without self. The exception is
 -- ExecOptions.onLine, a property of an interface: outside @noSelfInFile files TSTL compiles
