@@ -22,7 +22,7 @@ const config: RollupOptions[] = [
     plugins: [ts("./tsconfig.qjs.json")],
   },
   {
-    input: "tests/vectors/js-entry.ts",
+    input: "tools/vectors/js-entry.ts",
     output: { file: "dist/vectors.js", format: "iife" },
     plugins: [ts("./tsconfig.vectors-js.json")],
   },

@@ -5,9 +5,9 @@
 //   --probe-id ID, --version, --help
 import { Host } from "./host";
 import { Agent } from "./agent/agent";
-import { readFile } from "./agent/hostp";
+import { readFile } from "./host-async";
 import { measurements } from "./measurements/index";
-import { probeTools } from "./measurements/tools-probe";
+import { probeTools } from "./tools/probe";
 import { Envelope, Message, Statement, readMessage, writeMessage } from "./model/statement";
 import { ProbeError, asProbeError } from "./util/errors";
 import { parseJson, writeJson } from "./util/json";

@@ -7,10 +7,35 @@
 // across this boundary. A host leaves out (undefined) what its runtime truly cannot do,
 // and leaves out timings it cannot see rather than guessing them.
 
+/**
+ * The one vocabulary of error codes every host uses (the same case gets the same code on
+ * Node, QuickJS and Lua; Node's own codes such as HPE_* are mapped onto these):
+ * - ECANCELED     the caller cancelled the call through its handle
+ * - ETIMEDOUT     the call's own timeout passed
+ * - ENOENT, EACCES, EISDIR, EEXIST, EIO  file system and exec failures, as POSIX names them
+ * - ECONNREFUSED, ECONNRESET, EHOSTUNREACH, ENETUNREACH, ENOTFOUND (name lookup failed)
+ * - ETOOBIG       an input passed its byte limit (maxBytes); nothing past the limit was kept
+ * - EPROTO        the peer broke the protocol (malformed status line, headers or chunk sizes,
+ *                 conflicting Content-Length, oversized header block, TLS failure)
+ * - EHTTP         a well-formed HTTP answer the caller cannot use (too many redirects, ...)
+ * - EUNSUPPORTED  this host cannot do what was asked (a URL scheme, TLS, ...)
+ * - EINVAL        the caller passed a value the host refuses (not a URL, bad argv)
+ * - EEXEC         a process could not be started for another reason
+ */
 export interface HostError {
-  /** ETIMEDOUT, ENOENT, ETOOBIG, ECONNREFUSED, EEXEC, EHTTP, EUNSUPPORTED, EIO ... */
   code: string;
   message: string;
+}
+
+/** What every asynchronous call returns: a way to stop it. */
+/** @noSelf */
+export interface Handle {
+  /**
+   * Stops the call: the process group is killed, the connection closed, the download
+   * abandoned. The call's callback then runs once with ECANCELED (unless it had completed
+   * already; cancelling twice or after completion does nothing).
+   */
+  cancel(): void;
 }
 
 export type Callback<T> = (err: HostError | undefined, value: T | undefined) => void;
@@ -21,7 +46,15 @@ export interface HostInfo {
   platform: string; // e.g. "linux"
   arch: string; // e.g. "x86_64", "mips"
   hostname: string;
+  /** Deprecated: the probe id is an agent option; kept until every caller has moved. */
   probeId: string;
+  /**
+   * How this host reaches the network, stated plainly: "socket" (Node net, luasocket),
+   * "nc:/bin/busybox" or "socat:/usr/bin/socat" (QuickJS helper process), absent when it
+   * cannot. `tls` likewise: "node-tls", "luasec", "openssl:/usr/bin/openssl", or absent.
+   */
+  connect?: string;
+  tls?: string;
 }
 
 /** An external program the device has. `flavour` tells the parsers whose output to expect. */
@@ -45,6 +78,8 @@ export interface ToolSet {
 
 /** @noSelf */
 export interface ExecOptions {
+  /** Written to the process's stdin, which is then closed (default: stdin is /dev/null). */
+  stdin?: string;
   timeoutMs: number;
   /** stdout and stderr are each cut at this many bytes; `truncated` then says so. */
   maxBytes: number;
@@ -97,12 +132,54 @@ export interface HttpResult {
   t: HttpTimings;
 }
 
+/**
+ * A byte stream (TCP, TLS). Data is a byte string: one character per byte, 0-255 (Latin-1
+ * in the JS hosts, raw bytes in Lua), so binary protocols (MQTT) survive unchanged.
+ * Data that arrives before onData is set is kept and delivered when it is.
+ */
 /** @noSelf */
 export interface Stream {
   write(data: string, cb: Callback<true>): void;
   onData(handler: (data: string) => void): void;
+  /** Called once, when the peer closes (err undefined) or the stream fails. */
   onClose(handler: (err: HostError | undefined) => void): void;
   close(): void;
+}
+
+export interface ConnectOptions {
+  tls?: boolean;
+  timeoutMs: number;
+  /** TLS: PEM file of the CA(s) to trust (default: the system's); client cert and key files. */
+  caFile?: string;
+  certFile?: string;
+  keyFile?: string;
+  /** TLS: the name to verify (default: the host name connected to). */
+  servername?: string;
+}
+
+/** @noSelf */
+export interface SpawnOptions {
+  /** Raw stdout bytes as they arrive (byte string, see Stream). */
+  onStdout?: (data: string) => void;
+  /** Each complete stdout line (without the newline); a line longer than maxLineBytes is cut. */
+  onLine?: (line: string) => void;
+  onStderr?: (data: string) => void;
+  /** Once, when the process has exited and its output has been delivered. code -1: killed by a signal. */
+  onExit: (code: number, signal: string | undefined) => void;
+  maxLineBytes?: number;
+  env?: { [name: string]: string };
+  cwd?: string;
+}
+
+/** A long-lived child process in its own process group. */
+/** @noSelf */
+export interface Proc {
+  pid: number;
+  /** Writes to stdin (byte string); cb after the bytes are handed to the pipe. */
+  write(data: string, cb: Callback<true>): void;
+  closeStdin(): void;
+  /** Signals the whole process group ("TERM" default, "KILL", "INT", "HUP"). */
+  kill(signal?: string): void;
 }
 
 export interface FileStat {
@@ -114,7 +191,10 @@ export interface FileStat {
 
 /** @noSelf */
 export interface HostFs {
-  read(path: string, cb: Callback<string>): void;
+  /** The whole file, or ETOOBIG without holding more than maxBytes when it is larger. */
+  read(path: string, cb: Callback<string>, maxBytes?: number): void;
+  /** Up to maxBytes from byte offset `offset` (fewer at the end of the file; "" past it). */
+  readRange?(path: string, offset: number, maxBytes: number, cb: Callback<string>): void;
   write(path: string, data: string, cb: Callback<true>): void;
   append(path: string, data: string, cb: Callback<true>): void;
   /** Atomic on one filesystem: the reader sees the old or the new file, never half. */
@@ -133,17 +213,33 @@ export interface Host {
   now(): number;
   /** Monotonic clock, ms from an arbitrary origin (never jumps). */
   mono(): number;
+  /** Any delay up to 400 days works the same on every host (long ones run in safe steps). */
   setTimer(ms: number, cb: () => void): number;
   clearTimer(id: number): void;
   log(level: "debug" | "info" | "warn" | "error", msg: string): void;
   /** Program output (the CLI's stdout). */
   write(text: string): void;
-  /** The whole of standard input, for `--once -`. */
-  readStdin?(cb: Callback<string>): void;
-  exec?(argv: string[], opts: ExecOptions, cb: Callback<ExecResult>): void;
-  httpGet?(url: string, opts: HttpOptions, cb: Callback<HttpResult>): void;
-  connect?(hostname: string, port: number, opts: { tls?: boolean; timeoutMs: number }, cb: Callback<Stream>): void;
+  /**
+   * The whole of standard input, for `--once -`; ETOOBIG as soon as more than maxBytes
+   * arrived (the limit is enforced while reading, never after).
+   */
+  readStdin?(cb: Callback<string>, maxBytes?: number): void;
+  /** Absolute path of an executable named `name` on PATH, or undefined. Nothing is run. */
+  which(name: string): string | undefined;
+  exec?(argv: string[], opts: ExecOptions, cb: Callback<ExecResult>): Handle;
+  /** Starts a long-lived process (own process group); ENOENT/EACCES/EEXEC when it cannot. */
+  spawn?(argv: string[], opts: SpawnOptions, cb: Callback<Proc>): void;
+  httpGet?(url: string, opts: HttpOptions, cb: Callback<HttpResult>): Handle;
+  connect?(hostname: string, port: number, opts: ConnectOptions, cb: Callback<Stream>): Handle;
   fs: HostFs;
-  /** Ends the program (entry points only; core returns exit codes instead). */
+  /**
+   * SIGTERM / SIGINT (and SIGHUP) delivered as a call instead of killing the program, so
+   * the core can cancel what runs and exit cleanly. Without a handler, the host kills its
+   * children's process groups and exits (143 for TERM, 130 for INT).
+   */
+  onSignal?(handler: (signal: string) => void): void;
+  /** Memory in use, for status reports: the runtime's heap and the process's RSS, KiB. */
+  memory?(): { heapKb?: number; rssKb?: number };
+  /** Ends the program (entry points only): kills every child process group first. */
   exit(code: number): void;
 }

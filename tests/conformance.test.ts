@@ -1,7 +1,7 @@
 // Every conformance vector on every runtime: each runtime's output line must equal
 // Node's byte for byte, and Node's must match the expected value.
 import test from "ava";
-import { loadVectors, linesById, runOn, runtimes, vectorInput, VectorCase } from "./support/runtimes.ts";
+import { loadVectors, linesById, runOn, runtimes, vectorInput, VectorCase } from "../tools/testkit/runtimes.ts";
 
 const cases = loadVectors();
 const input = vectorInput(cases);

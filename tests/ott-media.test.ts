@@ -1,6 +1,6 @@
 // The OTT test infrastructure itself: real ffmpeg media (tools/ott/make-media.sh via
-// tests/support/ott-media.ts), the local server (tests/support/ott-server.ts), the netns link
-// (tests/support/netns-link.ts) and the curl baseline (tools/bench/ott-curl.ts).
+// tools/testkit/ott-media.ts), the local server (tools/testkit/ott-server.ts), the netns link
+// (tools/testkit/netns-link.ts) and the curl baseline (tools/bench/ott-curl.ts).
 // Manifests are checked with plain string handling on purpose (the project's parsers are
 // tested against this media elsewhere).
 import test from "ava";
@@ -9,9 +9,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { hlsFacts, hlsSegmentsOf, ottMedia, ottMediaFacts, ottMediaKey } from "./support/ott-media.ts";
-import { livePlaylist, missingPath, OttServer, parseRange, startOttServer } from "./support/ott-server.ts";
-import { createNetnsLink, netnsUnavailable } from "./support/netns-link.ts";
+import { hlsFacts, hlsSegmentsOf, ottMedia, ottMediaFacts, ottMediaKey } from "../tools/testkit/ott-media.ts";
+import { livePlaylist, missingPath, OttServer, parseRange, startOttServer } from "../tools/testkit/ott-server.ts";
+import { createNetnsLink, netnsUnavailable } from "../tools/testkit/netns-link.ts";
 import { curlRuns, curlThroughput } from "../tools/bench/ott-curl.ts";
 
 const run = promisify(execFile);

@@ -10,8 +10,8 @@ import { register } from "tsx/esm/api";
 
 // A real stream to watch: the ffmpeg-made HLS/DASH/Smooth test set, served on loopback.
 register();
-const { ottMedia } = await import("../tests/support/ott-media.ts");
-const { startOttServer } = await import("../tests/support/ott-server.ts");
+const { ottMedia } = await import("./testkit/ott-media.ts");
+const { startOttServer } = await import("./testkit/ott-server.ts");
 console.log("preparing a local HLS/DASH/Smooth stream with ffmpeg (cached after the first run)...");
 const server = await startOttServer({ root: await ottMedia() });
 

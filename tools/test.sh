@@ -16,6 +16,8 @@ step "mipsel sysroot (lua5.1 under qemu-user)"
 bash tools/mipsel-sysroot.sh
 step "build"
 npm run --silent build
+step "typecheck (core, targets, tools, tests)"
+npm run --silent typecheck
 step "portability lint"
 npm run --silent lint
 step "tests"

@@ -10,7 +10,8 @@ import { Cell, Measurement, NONE, ResultTable } from "../measurements/types";
 import { ProbeError, asProbeError } from "../util/errors";
 import { fmtNum } from "../util/num";
 import { formatTime } from "../util/time";
-import { sleep } from "./hostp";
+import { sleep } from "../host-async";
+import { Cancel } from "../cancel";
 
 interface Offer {
   cap: Statement;
@@ -114,10 +115,12 @@ export class Agent {
     const grace = m.graceMs !== undefined ? m.graceMs : 15000;
     const deadline = host.mono() + spanMs + grace;
     let stopped = false;
+    const cancel = new Cancel();
     return new Promise<ResultTable>((resolve, reject) => {
       let settled = false;
       const timer = host.setTimer(spanMs + grace, () => {
         stopped = true;
+        cancel.cancel("deadline");
         if (!settled) {
           settled = true;
           reject(new ProbeError("ETIMEDOUT", m.name + " did not finish within its scope plus " + fmtNum(grace / 1000) + "s"));
@@ -130,6 +133,7 @@ export class Agent {
         run: run,
         deadlineMono: deadline,
         stopped: () => stopped,
+        cancel: cancel,
         log: (level, msg) => host.log(level, m.name + ": " + msg),
       }).then(
         (t) => {

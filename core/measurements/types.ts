@@ -6,6 +6,7 @@
 import { Host } from "../host";
 import { Element } from "../model/registry";
 import { Run } from "../model/when";
+import { Cancel } from "../cancel";
 
 /** mPlane's "no value" (the reference implementation's VALUE_NONE). */
 export const NONE = "*";
@@ -39,6 +40,8 @@ export interface RunContext {
   deadlineMono: number;
   /** True once an interrupt or the deadline asked the run to stop. */
   stopped(): boolean;
+  /** Cancelled on interrupt, SIGTERM or deadline: pass it to every Host call (host-async). */
+  cancel: Cancel;
   log(level: "debug" | "info" | "warn" | "error", msg: string): void;
 }
 

@@ -1,7 +1,7 @@
 // ott-download end to end: the built probe on Node (in-process, through the Agent), native
 // QuickJS (qjs + curl) and Lua 5.1 / LuaJIT (luasocket) against the local OTT server
-// (real ffmpeg media, tests/support/ott-media.ts; pacing, faults and live emulation,
-// tests/support/ott-server.ts). Sessions are short (VOD sessions return as soon as the
+// (real ffmpeg media, tools/testkit/ott-media.ts; pacing, faults and live emulation,
+// tools/testkit/ott-server.ts). Sessions are short (VOD sessions return as soon as the
 // last segment is in: the rest of the playout is computed, not waited for) and
 // independent sessions run concurrently.
 import test from "ava";
@@ -15,8 +15,8 @@ import { readMessage } from "../../core/model/statement.ts";
 import { parseJson } from "../../core/util/json.ts";
 import { OTT_COLUMNS, OTT_DETAIL_COLUMNS } from "../../core/measurements/ott/index.ts";
 import { createHost } from "../../targets/node/host.ts";
-import { ottMedia, ottMediaFacts, OttMediaFacts } from "../support/ott-media.ts";
-import { missingPath, startOttServer, OttServer } from "../support/ott-server.ts";
+import { ottMedia, ottMediaFacts, OttMediaFacts } from "../../tools/testkit/ott-media.ts";
+import { missingPath, startOttServer, OttServer } from "../../tools/testkit/ott-server.ts";
 import { QJS, runtimeMissing } from "../support/probe-cli.ts";
 
 type Row = Record<string, string>;

@@ -8,7 +8,7 @@ import { parseScamperPing } from "../../core/measurements/ping/parse-scamper";
 import { parseFping } from "../../core/measurements/ping/parse-fping";
 import { parsePingRuns } from "../../core/measurements/ping/parse";
 import { pingStats, rttStats } from "../../core/measurements/ping/stats";
-import { decimalToInt, msTextToUs } from "../../core/measurements/ping/text";
+import { decimalToInt, msTextToUs } from "../../core/tools/text";
 import { FpingResult, PingRun } from "../../core/measurements/ping/types";
 import { ProbeError } from "../../core/util/errors";
 

@@ -1,10 +1,10 @@
 // Real pings through every host: Node in-process (Agent) and the built bundles on lua5.1,
 // luajit and qjs (plus the Node command line), on loopback and inside the probe namespace of
-// tests/net/topology.sh with DELAY_MS=5 per link (RTT ~41 ms to the server). Traffic goes
+// tools/testkit/net/topology.sh with DELAY_MS=5 per link (RTT ~41 ms to the server). Traffic goes
 // only to 127.0.0.1/::1 and to 10.99.x.x / fd99:: inside namespaces made here.
 import test from "ava";
 import { ping } from "../../core/measurements/ping/index.ts";
-import { CliRuntime, Topology, cliRuntimes, nodeAgent, rowsOf, runOnce, specification, topologyUnavailable, topologyUp } from "../support/topology.ts";
+import { CliRuntime, Topology, cliRuntimes, nodeAgent, rowsOf, runOnce, specification, topologyUnavailable, topologyUp } from "../../tools/testkit/topology.ts";
 
 const P = { "ping.payload.octets": "56", "ping.ttl": "64", "ping.timeout.s": "1" };
 const avg4 = (dst: string, when = "now + 1s / 0.25s") => specification("ping-average-ip4", when, { "destination.ip4": dst, ...P });
@@ -71,7 +71,10 @@ for (const rt of runtimes) {
 
 test("loopback: busybox ping (applet of the busybox binary, found by probeTools) on Node in-process", async (t) => {
   const a = await nodeAgent([ping], [], { busybox: { path: "/usr/bin/busybox", flavour: "busybox" } });
-  if (a.host.tools.ping === undefined) return t.pass("busybox has no ping applet here");
+  if (a.host.tools.ping === undefined) {
+    t.pass("busybox has no ping applet here");
+    return;
+  }
   t.is(a.host.tools.ping.flavour, "busybox");
   t.true((a.host.tools.ping.flags ?? []).includes("-W"));
   const msg = await a.run(avg4("127.0.0.1"));
@@ -100,7 +103,8 @@ const viaTopo = (name: string, f: (t: import("ava").ExecutionContext, topo: Topo
   test.serial(`topology: ${name}`, async (t) => {
     if (!topo) {
       t.log(`skipped: ${why}`);
-      return t.pass();
+      t.pass();
+      return;
     }
     await f(t, topo);
   });
@@ -149,7 +153,10 @@ viaTopo("every runtime: host name resolved by the tool (fakedns) and the address
 
 viaTopo("busybox ping through the topology agrees with iputils on the delay", async (t, tp) => {
   const a = await nodeAgent([ping], tp.inProbe, { busybox: { path: "/usr/bin/busybox", flavour: "busybox" } });
-  if (a.host.tools.ping === undefined) return t.pass("no busybox ping");
+  if (a.host.tools.ping === undefined) {
+    t.pass("no busybox ping");
+    return;
+  }
   checkAverage(t, await a.run(avg4("10.99.3.2")), 4, 39000, 60000, "busybox server");
 });
 

@@ -1,13 +1,13 @@
 // Real traceroutes through every host: Node in-process (Agent) and the built bundles on
 // lua5.1, luajit and qjs (plus the Node command line), on loopback and inside the probe
-// namespace of tests/net/topology.sh (ECMP r1 -> r2 | r2b, L4 hash). The topology runs with
+// namespace of tools/testkit/net/topology.sh (ECMP r1 -> r2 | r2b, L4 hash). The topology runs with
 // DELAY_MS=1 so frames cross delaywire.py: on plain veth pairs the sending socket's random
 // txhash travels with the packet into the router's namespace and decides the ECMP branch,
 // which no real link does (a per-probe socket then looks load-balanced even with a constant
 // 5-tuple). Traffic only to 127.0.0.1/::1 and 10.99.x.x / fd99:: inside namespaces made here.
 import test, { ExecutionContext } from "ava";
 import { traceroute } from "../../core/measurements/traceroute/index.ts";
-import { Topology, cliRuntimes, nodeAgent, rowsOf, runOnce, specification, topologyUnavailable, topologyUp } from "../support/topology.ts";
+import { Topology, cliRuntimes, nodeAgent, rowsOf, runOnce, specification, topologyUnavailable, topologyUp } from "../../tools/testkit/topology.ts";
 
 const Q = (proto: string, more: Record<string, string> = {}) => ({
   "traceroute.protocol": proto, "traceroute.hops.max": "10", "traceroute.queries": "1", "traceroute.wait.s": "1", ...more,
@@ -101,7 +101,8 @@ const viaTopo = (name: string, f: (t: ExecutionContext, topo: Topology) => Promi
   test.serial(`topology: ${name}`, async (t) => {
     if (!topo) {
       t.log(`skipped: ${why}`);
-      return t.pass();
+      t.pass();
+      return;
     }
     await f(t, topo);
   });

@@ -1,7 +1,7 @@
 // Bundle sizes and the conformance-vector suite's run time on every runtime.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { loadVectors, runOn, runtimes, vectorInput } from "../../tests/support/runtimes.ts";
+import { loadVectors, runOn, runtimes, vectorInput } from "../testkit/runtimes.ts";
 import { BenchRow, row, timeMedian } from "./report.ts";
 
 export async function bench(): Promise<BenchRow[]> {

@@ -64,9 +64,9 @@ export async function curlThroughput(url: string, n: number, opts: CurlOptions =
 
 /** Bench section: curl through the paced loopback server (and the netns link when possible). */
 export async function bench(): Promise<BenchRow[]> {
-  const { ottMedia, hlsFacts } = await import("../../tests/support/ott-media.ts");
-  const { startOttServer } = await import("../../tests/support/ott-server.ts");
-  const { createNetnsLink, netnsUnavailable } = await import("../../tests/support/netns-link.ts");
+  const { ottMedia, hlsFacts } = await import("../testkit/ott-media.ts");
+  const { startOttServer } = await import("../testkit/ott-server.ts");
+  const { createNetnsLink, netnsUnavailable } = await import("../testkit/netns-link.ts");
   const dir = await ottMedia();
   const top = hlsFacts(dir, "hls_ts").filter((r) => r.name !== "audio").pop()!;
   const seg = top.segments[1];

@@ -87,8 +87,8 @@ function median(xs: number[]): number {
 }
 
 export async function bench(): Promise<BenchRow[]> {
-  const { ottMedia, hlsFacts } = await import("../../tests/support/ott-media.ts");
-  const { startOttServer } = await import("../../tests/support/ott-server.ts");
+  const { ottMedia, hlsFacts } = await import("../testkit/ott-media.ts");
+  const { startOttServer } = await import("../testkit/ott-server.ts");
   const dir = await ottMedia();
   const top = hlsFacts(dir, "hls_ts").filter((r) => r.name !== "audio").pop()!;
   const rows: BenchRow[] = [];

@@ -1,11 +1,11 @@
 // Ping and traceroute against the system tools on the same path in the same run: the probe's
 // mean RTT vs iputils ping's, and a probe traceroute's wall time vs `traceroute -n` and
-// scamper's. Through tests/net/topology.sh (DELAY_MS=5, ~41 ms to the server) when root,
+// scamper's. Through tools/testkit/net/topology.sh (DELAY_MS=5, ~41 ms to the server) when root,
 // else on loopback.
 import { spawnSync } from "node:child_process";
 import { ping } from "../../core/measurements/ping/index.ts";
 import { traceroute } from "../../core/measurements/traceroute/index.ts";
-import { cliRuntimes, nodeAgent, rowsOf, runOnce, specification, Topology, topologyUnavailable, topologyUp } from "../../tests/support/topology.ts";
+import { cliRuntimes, nodeAgent, rowsOf, runOnce, specification, Topology, topologyUnavailable, topologyUp } from "../testkit/topology.ts";
 import { BenchRow, row } from "./report.ts";
 
 function iputilsMeanUs(prefix: string[], dst: string, count: number): number | undefined {

@@ -3,7 +3,7 @@
 // refreshing live playlists, and recording every request and stall (scores.ts reads the
 // record). HTTP only through the Host boundary; time only through host.mono().
 import { Host, HostError, HttpOptions, HttpResult } from "../../host";
-import { sleep } from "../../agent/hostp";
+import { sleep } from "../../host-async";
 import { asProbeError } from "../../util/errors";
 import { fmtNum } from "../../util/num";
 import { bbaZones, chooseByBuffer, chooseByThroughput, harmonicMean, SAFETY, THROUGHPUT_WINDOW } from "./abr";

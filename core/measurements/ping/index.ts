@@ -6,14 +6,12 @@
 // capabilities) a host name that the tool resolves; the address it used is reported.
 // Loss, unreachable and unresolvable targets are results (count 0), not exceptions.
 import { Host } from "../../host";
-import { exec } from "../../agent/hostp";
+import { exec } from "../../host-async";
 import { ProbeError } from "../../util/errors";
 import { fmtNum, parseNatural } from "../../util/num";
 import { CapabilityTemplate, Cell, Measurement, NONE, ResultTable, RunContext } from "../types";
-import {
-  P_DEST4, P_DEST6, P_NAME, P_SIZE, P_TIMEOUT, P_TTL, PingPlan, SIZE_MAX, SIZE_MIN, TIMEOUT_MAX_S, ToolRef,
-  pingArgvOf, pingBudgetMs, pingPlan,
-} from "./argv";
+import { P_DEST4, P_DEST6, P_NAME, ToolRef } from "../target";
+import { P_SIZE, P_TIMEOUT, P_TTL, PingPlan, SIZE_MAX, SIZE_MIN, TIMEOUT_MAX_S, pingArgvOf, pingBudgetMs, pingPlan } from "./argv";
 import { parsePingRuns } from "./parse";
 import { rttStats } from "./stats";
 import { PingRun } from "./types";

@@ -7,7 +7,7 @@ import { PingError, PingErrorKind, PingReply, PingRun, PingSummary, PingTool } f
 import {
   balancedParens, decimalToInt, isBlank, lastIndex, leadingNatural, msTextToUs, natural, splitLines,
   splitNameAddr, startsWith, valueAfter, words,
-} from "./text";
+} from "../../tools/text";
 
 /** Most replies/errors kept per run (a bounded record even from a runaway ping). */
 export const MAX_RECORDS = 100000;

@@ -11,7 +11,7 @@
 import { ProbeError } from "../../util/errors";
 import { FpingResult, PingRun, PingSummary } from "./types";
 import { errorKind, MAX_RECORDS } from "./parse-classic";
-import { decimalToInt, isAddr, isBlank, msTextToUs, natural, splitLines, startsWith, words } from "./text";
+import { decimalToInt, isAddr, isBlank, msTextToUs, natural, splitLines, startsWith, words } from "../../tools/text";
 
 export interface FpingOptions {
   bareMeans?: "alive" | "unreachable";

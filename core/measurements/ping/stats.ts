@@ -7,7 +7,7 @@
 //   lossPct = lost * 100 / sent rounded half up to 3 decimal places
 // Duplicate replies are not samples. With no samples only count/sent/lost/lossPct are set.
 import { PingRun } from "./types";
-import { divRound } from "./text";
+import { divRound } from "../../tools/text";
 
 export interface RttStats {
   /** Samples (non-duplicate replies). */

@@ -1,7 +1,7 @@
 // probe-info: what the device is and how it is doing, read from the device itself
 // (/proc on Linux). Exercises the whole path spec → run → result on every runtime.
 import { Host } from "../../host";
-import { readFileMaybe } from "../../agent/hostp";
+import { readFileMaybe } from "../../host-async";
 import { parseNum } from "../../util/num";
 import { VERSION } from "../../version";
 import { Cell, Measurement, NONE, ResultTable, RunContext } from "../types";

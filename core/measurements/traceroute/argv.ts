@@ -9,8 +9,8 @@
 // mode "lb": scamper tracelb, which varies the flow on purpose to find every path.
 import { ProbeError } from "../../util/errors";
 import { fmtNum } from "../../util/num";
-import { Destination, ToolRef, destinationOf, naturalParam } from "../ping/argv";
-import { toolArgv0 } from "../tools-probe";
+import { Destination, ToolRef, destinationOf, naturalParam } from "../target";
+import { toolArgv0 } from "../../tools/probe";
 
 export const P_PROTOCOL = "traceroute.protocol";
 export const P_HOPS = "traceroute.hops.max";

@@ -3,7 +3,7 @@
 // the hop table, and the end-of-trace verdict.
 import { HaltReason, Hop, HopAddrs, Trace, TraceProbe, TraceTool } from "./types";
 import { fmtNum } from "../../util/num";
-import { endsWith, isAddr, msTextToUs, natural, startsWith, words } from "../ping/text";
+import { endsWith, isAddr, msTextToUs, natural, startsWith, words } from "../../tools/text";
 
 export const MAX_TTL = 255;
 /** Most probes kept per hop (scamper tracelb can send hundreds). */

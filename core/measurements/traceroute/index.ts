@@ -6,12 +6,12 @@
 // The protocol constraint lists what that tool supports (udp, icmp, tcp). A silent or
 // unreachable path is a result (timeouts "*", flags "!H"...; destination.reached False).
 import { Host } from "../../host";
-import { exec } from "../../agent/hostp";
+import { exec } from "../../host-async";
 import { ProbeError, asProbeError } from "../../util/errors";
 import { fmtNum, parseNatural } from "../../util/num";
 import { CapabilityTemplate, Cell, Measurement, NONE, ResultTable, RunContext } from "../types";
-import { P_DEST4, P_DEST6, ToolRef } from "../ping/argv";
-import { splitLines } from "../ping/text";
+import { P_DEST4, P_DEST6, ToolRef } from "../target";
+import { splitLines } from "../../tools/text";
 import {
   HOPS_MAX, P_HOPS, P_PROTOCOL, P_QUERIES, P_WAIT, QUERIES_MAX, TraceMode, WAIT_MAX_S, traceArgvOf, traceBudgetMs,
   traceProtocols, tracePlan,

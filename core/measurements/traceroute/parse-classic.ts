@@ -2,7 +2,7 @@
 import { ProbeError } from "../../util/errors";
 import { finishClassic, newTrace, readClassicLines } from "./common";
 import { Trace, TraceTool } from "./types";
-import { isBlank, splitLines } from "../ping/text";
+import { isBlank, splitLines } from "../../tools/text";
 
 export function parseClassicTrace(text: string, tool: TraceTool): Trace {
   if (isBlank(text)) throw new ProbeError("EEMPTY", tool + " printed nothing");

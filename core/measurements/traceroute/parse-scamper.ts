@@ -15,10 +15,10 @@
 // scamper: it appears as an address without RTT one hop before its links.
 import { ProbeError } from "../../util/errors";
 import { JsonObject, JsonValue, isJsonObject } from "../../util/json";
-import { num, scamperObjects, str } from "../ping/parse-scamper";
+import { num, scamperObjects, str } from "../../tools/scamper-json";
 import { addProbe, distinctAddrs, finishClassic, hopFor, newTrace, readClassicLines, unreachFlag } from "./common";
 import { LbGraph, LbLink, Trace, TraceProbe } from "./types";
-import { isBlank, msNumToUs, natural, splitLines, startsWith, words } from "../ping/text";
+import { isBlank, msNumToUs, natural, splitLines, startsWith, words } from "../../tools/text";
 
 function isUnreachType(v6: boolean, type: number | undefined): boolean {
   return type !== undefined && ((!v6 && type === 3) || (v6 && type === 1));

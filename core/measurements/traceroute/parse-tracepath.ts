@@ -10,7 +10,7 @@
 import { ProbeError } from "../../util/errors";
 import { addProbe, distinctAddrs, hopFor, lineTtl } from "./common";
 import { Trace, TraceProbe } from "./types";
-import { endsWith, isAddr, isBlank, msTextToUs, natural, splitLines, startsWith, words } from "../ping/text";
+import { endsWith, isAddr, isBlank, msTextToUs, natural, splitLines, startsWith, words } from "../../tools/text";
 
 function afterWord(w: string[], key: string): number | undefined {
   for (let i = 0; i + 1 < w.length; i++) if (w[i] === key) return natural(w[i + 1]);

@@ -1,6 +1,6 @@
-// Stand-alone OTT media server (tests/support/ott-server.ts) for use in another process, e.g.
-// inside a network namespace (tests/support/netns-link.ts):
-//   node --import tsx tests/support/ott-server-main.ts --root DIR [--host H] [--port P] [--rate BYTES_PER_S]
+// Stand-alone OTT media server (tools/testkit/ott-server.ts) for use in another process, e.g.
+// inside a network namespace (tools/testkit/netns-link.ts):
+//   node --import tsx tools/testkit/ott-server-main.ts --root DIR [--host H] [--port P] [--rate BYTES_PER_S]
 // Prints one line {"base": "...", "port": N} when listening. Exits on SIGTERM/SIGINT or when
 // its stdin ends (so it cannot outlive a parent that holds the stdin pipe).
 import { startOttServer } from "./ott-server.ts";

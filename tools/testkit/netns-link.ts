@@ -154,7 +154,7 @@ export async function createNetnsLink(opts: NetnsLinkOptions): Promise<NetnsLink
     const port = opts.port ?? 8080;
     const proc = spawn(
       "ip",
-      ["netns", "exec", srvNs, process.execPath, "--import", "tsx", join(REPO, "tests/support/ott-server-main.ts"), "--root", opts.root, "--host", SERVER_IP, "--port", String(port)],
+      ["netns", "exec", srvNs, process.execPath, "--import", "tsx", join(REPO, "tools/testkit/ott-server-main.ts"), "--root", opts.root, "--host", SERVER_IP, "--port", String(port)],
       { cwd: REPO, stdio: ["pipe", "pipe", "pipe"] },
     );
     l.proc = proc;

@@ -3,13 +3,14 @@ import { ProbeError } from "../../../core/util/errors";
 import { parsePingToJson } from "../../../core/measurements/ping/parse";
 import { rttStats } from "../../../core/measurements/ping/stats";
 import { rttStatsToJson } from "../../../core/measurements/ping/json";
-import { decimalToInt, msTextToUs } from "../../../core/measurements/ping/text";
+import { decimalToInt, msTextToUs } from "../../../core/tools/text";
 import { VectorFn } from "./types";
 import { Host, ToolInfo, ToolSet } from "../../../core/host";
 import { CapabilityTemplate } from "../../../core/measurements/types";
-import { ToolRef, pingArgv } from "../../../core/measurements/ping/argv";
+import { pingArgv } from "../../../core/measurements/ping/argv";
+import { ToolRef } from "../../../core/measurements/target";
 import { ping } from "../../../core/measurements/ping/index";
-import { helpFlags, identify } from "../../../core/measurements/tools-probe";
+import { helpFlags, identify } from "../../../core/tools/probe";
 
 export const fns: { [name: string]: VectorFn } = {
   /** in {flavour, text, bareMeans?} -> the flavour's record (see parsePingToJson). */

@@ -1,4 +1,4 @@
-// The routed test network of tests/net/topology.sh, for ava: up as root with a prefix of its
+// The routed test network of tools/testkit/net/topology.sh, for ava: up as root with a prefix of its
 // own, down always (t.teardown / test.after.always, and a process "exit" + SIGINT/SIGTERM
 // hook for a crashed run). Also the runners that execute a specification with each runtime
 // inside the probe namespace, and an in-process Node host whose tools run there.
@@ -11,12 +11,12 @@ import type { ExecOptions, ExecResult, Callback, Host, ToolSet } from "../../cor
 import type { Measurement } from "../../core/measurements/types.ts";
 import { createHost } from "../../targets/node/host.ts";
 import { Agent } from "../../core/agent/agent.ts";
-import { probeTools } from "../../core/measurements/tools-probe.ts";
+import { probeTools } from "../../core/tools/probe.ts";
 import { Statement, readMessage, writeMessage } from "../../core/model/statement.ts";
 import { parseJson } from "../../core/util/json.ts";
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const NET = join(REPO, "tests/net");
+const NET = join(REPO, "tools/testkit/net");
 
 export interface Topology {
   prefix: string;
@@ -24,7 +24,7 @@ export interface Topology {
   delayMs: number;
   /** argv prefix that runs a command inside the probe namespace. */
   inProbe: string[];
-  /** Same, with /etc/resolv.conf pointing at fakedns on the probe's 127.0.0.1 (see tests/net/inns). */
+  /** Same, with /etc/resolv.conf pointing at fakedns on the probe's 127.0.0.1 (see tools/testkit/net/inns). */
   inProbeDns: string[];
   down(): void;
 }

@@ -4,9 +4,9 @@
 // Every run has a short timeout and a small output cap; the whole probe stays well under 1 s
 // (each tool answers its help in a few milliseconds). Nothing here sends a packet.
 import { ExecResult, Host, ToolInfo } from "../host";
-import { exec } from "../agent/hostp";
+import { exec } from "../host-async";
 import { fmtNum } from "../util/num";
-import { splitLines, startsWith, words } from "./ping/text";
+import { splitLines, startsWith, words } from "./text";
 
 const PROBE_TIMEOUT_MS = 1000;
 const PROBE_MAX_BYTES = 65536;

@@ -1,4 +1,4 @@
-// Static HTTP server for the OTT media (tests/support/ott-media.ts), with a shared-bottleneck
+// Static HTTP server for the OTT media (tools/testkit/ott-media.ts), with a shared-bottleneck
 // rate limit, fault routes, live emulation and a request log. Node http only, 127.0.0.1 port 0
 // unless told otherwise.
 //

@@ -64,7 +64,7 @@ export const runtimes: Runtime[] = [
   {
     name: "qjs",
     missing: () => (existsSync(qjsPath()) ? undefined : `${qjsPath()} not built (tools/build-qjs.sh)`),
-    run: (input) => proc(qjsPath(), ["--std", "tests/vectors/qjs-run.js", "dist/vectors.js"], input),
+    run: (input) => proc(qjsPath(), ["--std", "tools/vectors/qjs-run.js", "dist/vectors.js"], input),
   },
   {
     name: "lua5.1",

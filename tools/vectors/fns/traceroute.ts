@@ -2,7 +2,7 @@ import { JsonObject, JsonValue } from "../../../core/util/json";
 import { parseTraceToJson } from "../../../core/measurements/traceroute/parse";
 import { TraceMode, tracerouteArgv } from "../../../core/measurements/traceroute/argv";
 import { traceroute } from "../../../core/measurements/traceroute/index";
-import { ToolRef } from "../../../core/measurements/ping/argv";
+import { ToolRef } from "../../../core/measurements/target";
 import { VectorFn } from "./types";
 import { templatesToJson, toolsHost } from "./ping";
 

@@ -1,8 +1,8 @@
 // Text helpers shared by the ping and traceroute parsers. No regular expressions (Lua 5.1
 // has none through TSTL), no float arithmetic on tool text: decimals are read digit by
 // digit into integers so every runtime produces the same numbers.
-import { ProbeError } from "../../util/errors";
-import { fmtNum, parseNatural } from "../../util/num";
+import { ProbeError } from "../util/errors";
+import { fmtNum, parseNatural } from "../util/num";
 
 /** Largest tool output a parser accepts (bytes). */
 export const MAX_TEXT_BYTES = 4194304;
