@@ -4,7 +4,7 @@
 # no-op that costs one dpkg-query call.
 #
 #   tools/deps.sh                  # install what is missing
-#   DEPS_CHROMIUM=1 tools/deps.sh  # also chromium (large; only for browser runs)
+
 #   DEPS_EXTRA="pkg ..." tools/deps.sh   # more packages
 #   DEPS_DRY_RUN=1 tools/deps.sh   # print what would be installed, change nothing
 #
@@ -12,8 +12,9 @@
 set -eu
 
 pkgs="lua5.1 luajit lua-socket lua-posix busybox iputils-ping iputils-tracepath traceroute
-scamper fping mosquitto mosquitto-clients ffmpeg qemu-user-static iproute2 curl"
-[ "${DEPS_CHROMIUM:-0}" = 1 ] && pkgs="$pkgs chromium"
+scamper fping mosquitto mosquitto-clients ffmpeg qemu-user-static iproute2 curl
+postgresql python3-yaml lua-sec openssl socat chromium"
+
 pkgs="$pkgs ${DEPS_EXTRA:-}"
 
 # One dpkg-query for all: unknown packages print nothing (and an error we drop), so
