@@ -128,6 +128,8 @@ export class Agent {
       });
       m.run({
         host: host,
+        device: { host: host, tools: host.tools, options: {}, probeId: host.info.probeId },
+        variant: {},
         label: spec.label as string,
         params: spec.parameters,
         run: run,

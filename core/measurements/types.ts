@@ -3,7 +3,7 @@
 // specification. The runner owns deadlines, timing, interrupts and errors; a
 // measurement reports an expected failure (unreachable, 100% loss, HTTP 404) as a
 // result, and throws only for what it cannot measure at all.
-import { Host } from "../host";
+import { Host, ToolSet } from "../host";
 import { Element } from "../model/registry";
 import { Run } from "../model/when";
 import { Cancel } from "../cancel";
@@ -14,8 +14,29 @@ export const NONE = "*";
 /** A result cell: time columns take ms since the epoch, numbers are written canonically. */
 export type Cell = string | number | boolean;
 
+/**
+ * What a measurement knows of the device it runs on: the Host, the tools core discovered
+ * (core/tools), the device options from the configuration file (e.g. "tstat.logDir"), and
+ * the probe's id. Built once by the agent; nothing mutates the Host.
+ */
+export interface Device {
+  host: Host;
+  tools: ToolSet;
+  options: { [key: string]: string };
+  probeId: string;
+}
+
+/**
+ * A capability's variant as data (family, mode, detail or aggregate, tool...): handed back
+ * to run() as ctx.variant, so no measurement reads meaning out of a label (mPlane clients
+ * rename labels).
+ */
+export type Variant = { [key: string]: string };
+
 export interface CapabilityTemplate {
+  /** A hint for people and for picking among equals; never parsed. */
   label: string;
+  variant?: Variant;
   /** The capability's temporal scope, e.g. "now ... future / 1s". */
   when: string;
   /** Parameter name → constraint ("*", "a ... b", "a,b"). */
@@ -31,6 +52,10 @@ export interface CapabilityTemplate {
 
 export interface RunContext {
   host: Host;
+  device: Device;
+  /** The matched capability's variant (see CapabilityTemplate.variant). */
+  variant: Variant;
+  /** The label, for log lines only: never parse it. */
   label: string;
   /** Validated parameter values (single-valued ones filled in from the capability). */
   params: { [name: string]: string };
