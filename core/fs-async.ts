@@ -1,3 +1,4 @@
+/** @noSelfInFile */
 // Promise wrappers over host.fs, for core code that keeps state on disk (the queue, the
 // accepted specifications). Errors become ProbeErrors with the host's code.
 import { FileStat, Host, HostError } from "./host";
