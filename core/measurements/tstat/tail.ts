@@ -25,14 +25,15 @@ const MAX_LINE = 1048576;
 
 export type RowSink = (fields: string[], h: LogHeader) => void;
 
-export class LogTail {
-  offset = 0;
+/**
+ * The line logic, without I/O: headers, rows checked against their header's width, a
+ * partial last line held until its newline (or counted as truncated by finish()).
+ */
+export class LogParser {
   private carry = "";
   /** Starting mid-line (tailing from a snapshot): the rest of that line predates us. */
-  private skipPartial = false;
-  private headers: LogHeader[] = [];
-
-  constructor(readonly host: Host, readonly path: string, readonly chunkBytes: number, readonly fallbackMaxBytes: number) {}
+  skipPartial = false;
+  headers: LogHeader[] = [];
 
   /** The header a row belongs to: HTTP logs have a request (#C#) and a response (#S#) one. */
   private headerFor(fields: string[]): LogHeader | undefined {
@@ -46,7 +47,7 @@ export class LogTail {
     return fallback;
   }
 
-  private line(text: string, sink: RowSink, stats: TailStats): void {
+  line(text: string, sink: RowSink, stats: TailStats): void {
     if (text.length === 0 || text === "\r") return;
     if (text.substring(0, 1) === "#") {
       const h = parseHeader(text);
@@ -73,7 +74,7 @@ export class LogTail {
     sink(fields, h);
   }
 
-  private feed(data: string, sink: RowSink, stats: TailStats): void {
+  feed(data: string, sink: RowSink, stats: TailStats): void {
     let text = this.carry + data;
     if (this.skipPartial) {
       const nl = text.indexOf("\n");
@@ -93,6 +94,31 @@ export class LogTail {
     }
   }
 
+  /** The input is complete: a partial last line is counted and dropped. */
+  finish(stats: TailStats): void {
+    if (this.carry.length > 0) {
+      stats.truncated = stats.truncated + 1;
+      this.carry = "";
+    }
+  }
+
+  pending(): number {
+    return this.carry.length;
+  }
+
+  reset(): void {
+    this.carry = "";
+    this.headers = [];
+    this.skipPartial = false;
+  }
+}
+
+export class LogTail {
+  offset = 0;
+  private readonly p = new LogParser();
+
+  constructor(readonly host: Host, readonly path: string, readonly chunkBytes: number, readonly fallbackMaxBytes: number) {}
+
   /** Starts tailing at `offset` (a size seen earlier), with the headers read from the top. */
   async startAt(offset: number): Promise<void> {
     try {
@@ -101,8 +127,7 @@ export class LogTail {
       // gone meanwhile (Tstat re-created its directory): pump() starts over
     }
     this.offset = offset;
-    this.carry = "";
-    this.skipPartial = false;
+    this.p.skipPartial = false;
     if (offset > 0) {
       let prev: string | undefined = "\n";
       try {
@@ -114,13 +139,13 @@ export class LogTail {
       } catch (e) {
         prev = "\n";
       }
-      this.skipPartial = prev !== "\n";
+      this.p.skipPartial = prev !== "\n";
     }
   }
 
   /** Bytes held back as a line still being written. */
   pending(): number {
-    return this.carry.length;
+    return this.p.pending();
   }
 
   /** The headers at the top of the file, each handed to `f` (for status: the log level). */
@@ -130,7 +155,7 @@ export class LogTail {
     } catch (e) {
       return;
     }
-    for (const h of this.headers) f(h);
+    for (const h of this.p.headers) f(h);
   }
 
   /** Reads the header lines from the top of the file (tailing that starts mid-file needs them). */
@@ -157,7 +182,7 @@ export class LogTail {
     const lines = text.split("\n");
     for (let i = 0; i < lines.length - 1; i++) {
       if (lines[i].substring(0, 1) !== "#") break;
-      this.line(lines[i], () => undefined, newStats());
+      this.p.line(lines[i], () => undefined, newStats());
     }
     this.offset = save;
   }
@@ -173,8 +198,7 @@ export class LogTail {
     if (st.size < this.offset) {
       // Tstat re-created the directory (same minute): start over.
       this.offset = 0;
-      this.carry = "";
-      this.headers = [];
+      this.p.reset();
     }
     const end = upTo !== undefined && upTo < st.size ? upTo : st.size;
     let guard = Math.ceil((end - this.offset) / this.chunkBytes) + 2;
@@ -187,17 +211,14 @@ export class LogTail {
         const all = await readTextMaybe(this.host, this.path, this.fallbackMaxBytes);
         if (all === undefined) return;
         const stop = upTo !== undefined && upTo < all.length ? upTo : all.length;
-        if (stop > this.offset) this.feed(all.substring(this.offset, stop), sink, stats);
+        if (stop > this.offset) this.p.feed(all.substring(this.offset, stop), sink, stats);
         if (stop > this.offset) this.offset = stop;
         break;
       }
       if (d.length === 0) break;
       this.offset = this.offset + d.length;
-      this.feed(d, sink, stats);
+      this.p.feed(d, sink, stats);
     }
-    if (final && this.carry.length > 0) {
-      stats.truncated = stats.truncated + 1;
-      this.carry = "";
-    }
+    if (final) this.p.finish(stats);
   }
 }
