@@ -111,6 +111,22 @@ export const fns: { [name: string]: VectorFn } = {
       stats: { rows: r.stats.rows, malformed: r.stats.malformed, truncated: r.stats.truncated }, pending: r.pending,
     };
   },
+  /** in {header, rows, repeat, variant} -> stats of parsing header + rows×repeat (the bench builds big logs in-runtime). */
+  "tstat.parseRepeat": (i) => {
+    const o = i as JsonObject;
+    const g = logGroupOf(variant(o["variant"]));
+    if (g === undefined) throw new ProbeError("EINPUT", "no log group for this variant");
+    const seed: string[] = [];
+    for (const r of o["rows"] as JsonValue[]) seed.push(r as string);
+    const block = seed.join("\n") + "\n";
+    const parts: string[] = [(o["header"] as string) + "\n"];
+    const n = o["repeat"] as number;
+    for (let k = 0; k < n; k++) parts.push(block);
+    const r = parseLog(parts.join(""), g, true);
+    let cells = 0;
+    for (const row of r.rows) cells = cells + row.length;
+    return { rows: r.stats.rows, malformed: r.stats.malformed, truncated: r.stats.truncated, cells: cells };
+  },
   /** in names -> {dirs: output directories oldest first, times: their minute as UTC ms}. */
   "tstat.outdirs": (i) => {
     const names: string[] = [];
