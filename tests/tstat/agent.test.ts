@@ -7,7 +7,7 @@ import test from "ava";
 import { copyFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Agent } from "../../core/agent/agent.ts";
-import { readMessage, writeMessage } from "../../core/model/statement.ts";
+import { readMessage, writeMessage, type Statement } from "../../core/model/statement.ts";
 import { parseJson } from "../../core/util/json.ts";
 import { formatTime } from "../../core/util/time.ts";
 import type { Measurement } from "../../core/measurements/types.ts";
@@ -23,7 +23,7 @@ function withOptions(options: Record<string, string>): { m: Measurement; host: R
 }
 
 function spec(label: string, when: string, parameters: Record<string, string> = {}) {
-  return readMessage(parseJson(JSON.stringify({ specification: "measure", version: 1, label, when, parameters, results: [] })));
+  return readMessage(parseJson(JSON.stringify({ specification: "measure", version: 1, label, when, parameters, results: [] }))) as Statement;
 }
 
 test("done criterion on Node: an absolute past range over mixed_e2e gives the fixture's 27 rows with their values; conf untouched", async (t) => {

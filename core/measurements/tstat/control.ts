@@ -175,8 +175,3 @@ export function recover(host: Host, options: { [key: string]: string }, log: (ms
     return restoreLeftover(host, paths, log);
   });
 }
-
-/** True while a restore file waits (for tstat-status). */
-export function restorePending(host: Host, paths: ConfPaths): Promise<boolean> {
-  return readTextMaybe(host, paths.state, MAX_CONF_BYTES + 4096).then((t) => t !== undefined);
-}
