@@ -5,7 +5,7 @@ import { Host } from "../host";
 import { Registry, MINIPROBE_REGISTRY_URI, Prim } from "../model/registry";
 import { Message, MplaneException, Statement, contentToken, derive } from "../model/statement";
 import { validateSpec } from "../model/validate";
-import { schedule } from "../model/when";
+import { schedule, whenSpan } from "../model/when";
 import { Cell, Measurement, NONE, ResultTable } from "../measurements/types";
 import { ProbeError, asProbeError } from "../util/errors";
 import { fmtNum } from "../util/num";
@@ -87,7 +87,13 @@ export class Agent {
     try {
       const tzero = this.host.now();
       const valid = validateSpec(spec, offer.cap, this.registry, tzero, offer.defaults);
-      const runs = schedule(valid.when, tzero, 1);
+      // A scope starting in the past passed validation only against a capability whose own
+      // scope starts in the past (a query over data already recorded, e.g. Tstat logs): it
+      // runs at once over the span it states.
+      const span = whenSpan(valid.when, tzero);
+      const runs = !valid.when.repeated && span.start !== undefined && span.start < tzero && span.end !== undefined
+        ? [{ startMs: span.start, endMs: span.end }]
+        : schedule(valid.when, tzero, 1);
       if (runs.length === 0) throw new ProbeError("ESPEC", "the scope has already ended", "when");
       const run = runs[0];
       if (run.endMs === undefined) {

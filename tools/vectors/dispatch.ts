@@ -12,8 +12,9 @@ import { fns as tracerouteFns } from "./fns/traceroute";
 import { fns as manifestFns } from "./fns/manifest";
 import { fns as ottFns } from "./fns/ott";
 import { fns as agentFns } from "./fns/agent";
+import { fns as tstatFns } from "./fns/tstat";
 
-const tables: { [name: string]: VectorFn }[] = [utilFns, modelFns, pingFns, tracerouteFns, manifestFns, ottFns, agentFns];
+const tables: { [name: string]: VectorFn }[] = [utilFns, modelFns, pingFns, tracerouteFns, manifestFns, ottFns, agentFns, tstatFns];
 
 function lookup(name: string): VectorFn | undefined {
   for (const t of tables) {
