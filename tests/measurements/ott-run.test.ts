@@ -6,7 +6,7 @@
 // independent sessions run concurrently.
 import test from "ava";
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Agent } from "../../core/agent/agent.ts";
@@ -15,7 +15,7 @@ import { readMessage } from "../../core/model/statement.ts";
 import { parseJson } from "../../core/util/json.ts";
 import { OTT_COLUMNS, OTT_DETAIL_COLUMNS } from "../../core/measurements/ott/index.ts";
 import { createHost } from "../../targets/node/host.ts";
-import { ottMedia, ottMediaFacts, OttMediaFacts } from "../../tools/testkit/ott-media.ts";
+import { ottMedia, ottMediaFacts, OttMediaFacts, writeTwoPeriodDash } from "../../tools/testkit/ott-media.ts";
 import { missingPath } from "../../tools/testkit/ott-server.ts";
 import { startOttServerProcess, OttServerProcess } from "../../tools/testkit/ott-server-proc.ts";
 import { performance } from "node:perf_hooks";
@@ -372,5 +372,27 @@ test("live HLS: the media playlists are refreshed and segments follow the slidin
     t.true(Math.max(...byUrl.values()) >= 2, `${rt}: a video playlist was fetched more than once: ${JSON.stringify([...byUrl])}`);
     t.true(video.length >= 4, `${rt}: ${video.length} video segments in 10 s of live`);
     t.true(video.every((r) => r["http.code"] === "200"), `${rt}: every live segment answered 200`);
+  }
+});
+
+test("two-period DASH whose Representation ids change: every segment of both periods is played, on lua5.1, qjs and Node", async (t) => {
+  t.timeout(900000);
+  const root = mkdtempSync(join(tmpdir(), "ott-2p-"));
+  t.teardown(() => rmSync(root, { recursive: true, force: true }));
+  const mpd = writeTwoPeriodDash(media, root);
+  const srv = await startOttServerProcess({ root });
+  t.teardown(() => srv.close());
+  const rts = available.filter((r) => r !== "luajit");
+  const jobs = rts.map((rt) => () =>
+    run(rt, spec({ url: `${srv.base}/${mpd}`, label: "ott-download-detail", mode: "fixed", level: 1, spanS: 60 })).then((rows) => ({ rt, rows })),
+  );
+  for (const { rt, rows } of await cpuBound.all(jobs)) {
+    const name = (r: Row): string => r.url.slice(r.url.lastIndexOf("/") + 1);
+    const video = rows.filter((r) => r["ott.request"] === "video").map(name);
+    const audio = rows.filter((r) => r["ott.request"] === "audio").map(name);
+    // fixed level 1 = the second lowest video level, in both periods (ids "1" then "ad-1")
+    t.deepEqual(video, [1, 2, 3, 4, 5, 6].map((k) => `chunk-1-0000${k}.m4s`), `${rt}: ${JSON.stringify(rows)}`);
+    t.deepEqual(audio, [1, 2, 3, 4, 5, 6].map((k) => `chunk-4-0000${k}.m4s`), rt);
+    t.true(rows.every((r) => r["ott.request"] === "manifest" || r["http.code"] === "200"), rt);
   }
 });
