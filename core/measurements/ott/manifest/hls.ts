@@ -130,6 +130,23 @@ function checkHeader(r: LineReader, warnings: string[]): void {
   throw manifestError(first === undefined ? "empty playlist" : at(first.no, "playlist does not start with #EXTM3U"));
 }
 
+/** Whether the text names a master tag anywhere (a plain substring search, no allocation per line). */
+function mentionsMasterTag(text: string): boolean {
+  for (const tag of MASTER_TAGS) {
+    let from = 0;
+    // bounded: each pass moves past one occurrence
+    for (let guard = 0; guard < 1000000; guard++) {
+      const i = text.indexOf(tag, from);
+      if (i < 0) break;
+      const next = text.substring(i + tag.length, i + tag.length + 1);
+      // "#EXT-X-MEDIA" is also the start of "#EXT-X-MEDIA-SEQUENCE"
+      if (next !== "-") return true;
+      from = i + tag.length;
+    }
+  }
+  return false;
+}
+
 /** A tag written with a colon and nothing after it ("#EXT-X-TARGETDURATION:"). */
 function emptyValue(t: string): boolean {
   const c = t.indexOf(":");
@@ -155,7 +172,10 @@ export function parseHls(text: string, url: string, opts?: ParseOptions): Manife
   checkHeader(scan, warnings);
   let master = false;
   let media = false;
-  for (let line = scan.next(); line !== undefined; line = scan.next()) {
+  // Without any master tag in the text it is a media playlist: no line-by-line scan (a
+  // long one is then read once, not twice).
+  const mayBeMaster = mentionsMasterTag(text);
+  for (let line = mayBeMaster ? scan.next() : undefined; line !== undefined; line = scan.next()) {
     const name = splitTag(line.text)[0];
     if (MASTER_TAGS.indexOf(name) >= 0) master = true;
     // a stray empty media tag in a master playlist is ignored, as players do (see parseMaster)
