@@ -4,10 +4,12 @@ import { bench as foundation } from "./foundation.ts";
 import { bench as ott } from "./ott.ts";
 import { bench as pingTraceroute } from "./ping-traceroute.ts";
 import { bench as tstat } from "./tstat.ts";
+import { bench as manifestMemory } from "./manifest-memory.ts";
 
 const sections: { name: string; run: () => Promise<BenchRow[]> }[] = [{ name: "foundation", run: foundation }, { name: "ott", run: ott }];
 sections.push({ name: "ping-traceroute", run: pingTraceroute });
 sections.push({ name: "tstat", run: tstat });
+sections.push({ name: "manifest-memory", run: manifestMemory });
 
 const only = process.argv.slice(2);
 for (const s of sections) {

@@ -9,7 +9,7 @@
 // and the report in tools/ott/README.md.
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -273,4 +273,36 @@ export function ottMediaFacts(mediaDir: string): OttMediaFacts {
     dash_timeline: dashFacts(mediaDir, "dash_timeline", dur),
     mss: mssFacts(mediaDir, dur),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A two-period DASH presentation over the same ffmpeg media, whose Representation ids change
+// from one period to the next (as ad-insertion packagers write them): period 1 plays
+// segments 1-3 of dash/, period 2 (ids "ad-…", listed in descending bandwidth order) plays
+// segments 4-6 with startNumber 4 and a presentationTimeOffset of 6 s (ISO/IEC 23009-1
+// 5.3.9.2). Written as <root>/two-period.mpd next to a "dash" link to the media, so the OTT
+// server serves both from <root>.
+
+/** Writes the two-period MPD (and the media link) into `root`; returns the MPD's path relative to it. */
+export function writeTwoPeriodDash(mediaDir: string, root: string): string {
+  const link = join(root, "dash");
+  if (!existsSync(link)) symlinkSync(join(mediaDir, "dash"), link);
+  const levels = dashFacts(mediaDir, "dash", DEFAULT_DUR).sort((a, b) => a.bandwidth - b.bandwidth);
+  const video = levels.filter((l) => l.bandwidth > 100000);
+  const audio = levels.find((l) => l.bandwidth <= 100000)!;
+  const tpl = (file: string, start: number, pto: number): string =>
+    `<SegmentTemplate timescale="1000" duration="2000" startNumber="${start}" presentationTimeOffset="${pto}" ` +
+    `initialization="dash/init-${file}.m4s" media="dash/chunk-${file}-$Number%05d$.m4s"/>`;
+  const rep = (id: string, file: string, bw: number, start: number, pto: number, video: boolean): string =>
+    `<Representation id="${id}" mimeType="${video ? "video" : "audio"}/mp4" codecs="${video ? "avc1.4d401f" : "mp4a.40.2"}" bandwidth="${bw}"` +
+    (video ? ` width="${[384, 640, 960, 1280][Number(file)]}" height="${[216, 360, 540, 720][Number(file)]}"` : "") + `>${tpl(file, start, pto)}</Representation>`;
+  const period = (id: string, start: string, prefix: string, first: number, pto: number, order: (xs: typeof video) => typeof video): string =>
+    `<Period id="${id}" start="${start}">` +
+    `<AdaptationSet contentType="video">${order(video).map((l) => rep(prefix + l.id, l.id, l.bandwidth, first, pto, true)).join("")}</AdaptationSet>` +
+    `<AdaptationSet contentType="audio" lang="und">${rep(prefix + "a", audio.id, audio.bandwidth, first, pto, false)}</AdaptationSet></Period>`;
+  const mpd =
+    `<?xml version="1.0" encoding="utf-8"?>\n<MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="static" mediaPresentationDuration="PT12S" minBufferTime="PT4S">` +
+    period("main", "PT0S", "", 1, 0, (xs) => xs) + period("ad", "PT6S", "ad-", 4, 6000, (xs) => [...xs].reverse()) + `</MPD>\n`;
+  writeFileSync(join(root, "two-period.mpd"), mpd);
+  return "two-period.mpd";
 }

@@ -152,6 +152,7 @@ async function session(ctx: RunContext): Promise<SessionResult> {
     httpTimeoutMs: httpTimeout(p),
     endMono: host.mono() + (endWall - host.now()),
     stopped: ctx.stopped,
+    cancel: ctx.cancel,
     log: ctx.log,
   });
   return player.run();

@@ -2,8 +2,9 @@
 // pausing while the buffer is full, choosing levels by mode (adaptive / fixed / parallel),
 // refreshing live playlists, and recording every request and stall (scores.ts reads the
 // record). HTTP only through the Host boundary; time only through host.mono().
-import { Host, HostError, HttpOptions, HttpResult } from "../../host";
-import { sleep } from "../../host-async";
+import { Host, HttpOptions, HttpResult } from "../../host";
+import { httpGet } from "../../host-async";
+import { Cancel } from "../../cancel";
 import { asProbeError } from "../../util/errors";
 import { fmtNum } from "../../util/num";
 import { bbaZones, chooseByBuffer, chooseByThroughput, harmonicMean, SAFETY, THROUGHPUT_WINDOW } from "./abr";
@@ -31,6 +32,8 @@ export interface PlayerOptions {
   /** Monotonic time at which the session ends. */
   endMono: number;
   stopped: () => boolean;
+  /** Cancelled on interrupt, SIGTERM or deadline: the download in flight stops at once. */
+  cancel?: Cancel;
   log: (level: "debug" | "info" | "warn" | "error", msg: string) => void;
 }
 
@@ -49,23 +52,39 @@ const SEGMENT_MAX_BYTES = 67108864;
 const MAX_REDIRECTS = 10;
 /** Live: how far behind the live edge playback starts, in segments (as hls.js's default 3 target durations). */
 const LIVE_EDGE_SEGMENTS = 3;
+/**
+ * Presentation time expanded from a manifest beyond what the session can play (its
+ * remaining time plus the buffer): room for the live start offset and a reload's drift.
+ */
+const WINDOW_MARGIN_MS = 60000;
 
 interface Got {
-  err?: HostError;
+  err?: string;
   res?: HttpResult;
 }
 
-function get(host: Host, url: string, opts: HttpOptions): Promise<Got> {
-  return new Promise<Got>((resolve) => {
-    const g = host.httpGet;
-    if (g === undefined) {
-      resolve({ err: { code: "EUNSUPPORTED", message: "this host cannot make HTTP requests" } });
-      return;
-    }
-    g(url, opts, (err, res) => {
-      if (err !== undefined) resolve({ err: err });
-      else resolve({ res: res });
+async function get(host: Host, url: string, opts: HttpOptions, cancel: Cancel | undefined): Promise<Got> {
+  try {
+    return { res: await httpGet(host, url, opts, cancel) };
+  } catch (e) {
+    return { err: asProbeError(e).code };
+  }
+}
+
+/** Waits up to `ms`; returns early when the session is cancelled. */
+function pause(host: Host, ms: number, cancel: Cancel | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let off: () => void = () => undefined;
+    const id = host.setTimer(ms < 0 ? 0 : ms, () => {
+      off();
+      resolve();
     });
+    if (cancel !== undefined) {
+      off = cancel.onCancel(() => {
+        host.clearTimer(id);
+        resolve();
+      });
+    }
   });
 }
 
@@ -84,7 +103,10 @@ function byBandwidth(a: Rendition, b: Rendition): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/** The segment at a position: by sequence number when both carry one, else by presentation time. */
+/**
+ * The segment at a position: by sequence number when both carry one (HLS: times restart
+ * at every live reload), else by presentation time (DASH numbers restart in every period).
+ */
 export function findSegment(segs: Segment[], pos: Position): Segment | undefined {
   if (pos.number !== undefined && segs.length > 0 && segs[0].number !== undefined) {
     for (const s of segs) if (s.number === pos.number) return s;
@@ -96,9 +118,9 @@ export function findSegment(segs: Segment[], pos: Position): Segment | undefined
   return undefined;
 }
 
-function nextPosition(s: Segment): Position {
+function nextPosition(s: Segment, byNumber: boolean): Position {
   const p: Position = { timeMs: s.startMs + s.durationMs };
-  if (s.number !== undefined) p.number = s.number + 1;
+  if (byNumber && s.number !== undefined) p.number = s.number + 1;
   return p;
 }
 
@@ -114,6 +136,9 @@ export class Player {
   private readonly samples: number[] = [];
   private readonly playback: Playback;
   private reason = "duration";
+  private readonly noted = new Map<string, boolean>();
+  /** HLS: segments are found by media sequence number (times restart at every live reload). */
+  private byNumber = false;
   /** Live content: the manifest says so, or (HLS master) its media playlists do. */
   private live = false;
   private targetMs: number | undefined = undefined;
@@ -143,7 +168,7 @@ export class Player {
     if (seg !== undefined && seg.byteRange !== undefined) opts.range = [seg.byteRange[0], seg.byteRange[1]];
     const wall = this.host.now();
     const m0 = this.host.mono();
-    const got = await get(this.host, url, opts);
+    const got = await get(this.host, url, opts, this.o.cancel);
     const m1 = this.host.mono();
     const rec: RequestRecord = {
       kind: kind, url: url, level: level, bandwidth: r !== undefined ? r.bandwidth : 0,
@@ -157,7 +182,7 @@ export class Player {
     }
     const res = got.res;
     if (res === undefined) {
-      rec.error = got.err !== undefined ? got.err.code : "EIO";
+      rec.error = got.err !== undefined ? got.err : "EIO";
       this.requests.push(rec);
       return { rec: rec };
     }
@@ -175,8 +200,14 @@ export class Player {
     return { rec: rec, res: res };
   }
 
+  /** Presentation time this session can still play, plus margin: what parsers expand. */
+  private windowMs(): number {
+    const rem = this.remaining();
+    return (rem > 0 ? rem : 0) + this.o.bufferMs + WINDOW_MARGIN_MS;
+  }
+
   private parseTop(text: string, url: string, contentType: string | undefined): Manifest {
-    const opts = { nowMs: this.host.now() };
+    const opts = { nowMs: this.host.now(), windowMs: this.windowMs() };
     if (this.o.protocol === "hls") return parseHls(text, url, opts);
     if (this.o.protocol === "dash") return parseDash(text, url, opts);
     if (this.o.protocol === "mss") return parseMss(text, url, opts);
@@ -188,7 +219,9 @@ export class Player {
     const f = await this.fetch(url, "manifest", undefined, -1, undefined, false, true);
     if (f.res === undefined || requestFailed(f.rec)) return undefined;
     try {
-      return this.parseTop(f.res.body !== undefined ? f.res.body : "", f.res.url, f.res.headers["content-type"]);
+      const m = this.parseTop(f.res.body !== undefined ? f.res.body : "", f.res.url, f.res.headers["content-type"]);
+      this.note(url, m.warnings);
+      return m;
     } catch (e) {
       f.rec.error = "EMANIFEST";
       this.o.log("warn", "manifest " + url + ": " + asProbeError(e).message);
@@ -204,7 +237,8 @@ export class Player {
     this.loadedAt.set(r, this.host.mono());
     if (f.res === undefined || requestFailed(f.rec)) return false;
     try {
-      const media = parseHlsMedia(f.res.body !== undefined ? f.res.body : "", f.res.url);
+      const media = parseHlsMedia(f.res.body !== undefined ? f.res.body : "", f.res.url, { windowMs: this.windowMs() });
+      this.note(url, media.warnings);
       applyHlsMedia(r, media);
       if (media.live) this.live = true;
       if (media.targetDurationMs !== undefined) this.targetMs = media.targetDurationMs;
@@ -214,6 +248,14 @@ export class Player {
       this.o.log("warn", "media playlist " + url + ": " + asProbeError(e).message);
       return false;
     }
+  }
+
+  /** What the parser tolerated or skipped (e.g. a Smooth text stream) goes to the log once per manifest URL. */
+  private note(url: string, warnings: string[]): void {
+    if (warnings.length === 0 || this.noted.has(url)) return;
+    this.noted.set(url, true);
+    const shown = warnings.length > 5 ? warnings.slice(0, 5) : warnings;
+    this.o.log("info", "manifest " + url + ": " + shown.join("; ") + (warnings.length > 5 ? " (and " + fmtNum(warnings.length - 5) + " more)" : ""));
   }
 
   private isHlsMaster(): boolean {
@@ -269,7 +311,7 @@ export class Player {
   }
 
   private over(): boolean {
-    if (this.o.stopped()) {
+    if (this.o.stopped() || (this.o.cancel !== undefined && this.o.cancel.cancelled)) {
       this.reason = "stopped";
       return true;
     }
@@ -300,21 +342,34 @@ export class Player {
   private async audioFor(pos: Position, v: Segment): Promise<Position> {
     const a = this.audio;
     if (a === undefined || this.over()) return pos;
-    if (v.number !== undefined && a.segments.length > 0 && a.segments[0].number !== undefined) {
+    if (this.byNumber && v.number !== undefined && a.segments.length > 0 && a.segments[0].number !== undefined) {
       const s = findSegment(a.segments, { number: v.number, timeMs: 0 });
       if (s === undefined || (pos.number !== undefined && (s.number as number) < pos.number)) return pos;
-      await this.segment(a, s, "audio", -1, false);
-      return nextPosition(s);
+      if (s.gap === true) this.gap(s, a, "audio", -1);
+      else await this.segment(a, s, "audio", -1, false);
+      return nextPosition(s, true);
     }
     const untilMs = v.startMs + v.durationMs;
     let p = pos;
     while (p.timeMs + 1 < untilMs && !this.over()) {
       const s = findSegment(a.segments, { timeMs: p.timeMs });
       if (s === undefined) return p;
-      await this.segment(a, s, "audio", -1, false);
-      p = nextPosition(s);
+      if (s.gap === true) this.gap(s, a, "audio", -1);
+      else await this.segment(a, s, "audio", -1, false);
+      p = nextPosition(s, false);
     }
     return p;
+  }
+
+  /** An #EXT-X-GAP segment: not requested; recorded as a gap, which is not a failure. */
+  private gap(s: Segment, r: Rendition, kind: RequestKind, level: number): RequestRecord {
+    const now = this.rel();
+    const rec: RequestRecord = {
+      kind: "gap", url: s.url, level: level, bandwidth: r.bandwidth, startMs: now, endMs: now, wallMs: this.host.now(),
+      status: 0, redirects: 0, bytes: 0, mediaMs: s.durationMs, played: kind === "video",
+    };
+    this.requests.push(rec);
+    return rec;
   }
 
   private startLevel(): number {
@@ -340,6 +395,7 @@ export class Player {
     if (m === undefined) return this.finish("manifest");
     this.manifest = m;
     this.live = m.live;
+    this.byNumber = m.kind === "hls";
     const ladder: Rendition[] = [];
     let hasVideo = false;
     for (const r of m.renditions) if (!audioOnly(r)) hasVideo = true;
@@ -360,7 +416,7 @@ export class Player {
     if (first.length > 0) {
       const k = this.live && first.length > LIVE_EDGE_SEGMENTS ? first.length - LIVE_EDGE_SEGMENTS : 0;
       pos = { timeMs: first[k].startMs };
-      if (first[k].number !== undefined) pos.number = first[k].number;
+      if (this.byNumber && first[k].number !== undefined) pos.number = first[k].number;
     } else if (!this.live) {
       return this.finish("manifest");
     }
@@ -381,7 +437,7 @@ export class Player {
         // buffer full: wait until the next segment fits
         const wait = buf + segMs - this.o.bufferMs;
         const rem = this.remaining();
-        await sleep(this.host, wait < rem ? wait : rem);
+        await pause(this.host, wait < rem ? wait : rem, this.o.cancel);
         continue;
       }
       const next = this.chooseLevel(level, buf, segMs);
@@ -401,11 +457,18 @@ export class Player {
         const due = (last !== undefined ? last : 0) + this.refreshIntervalMs() - this.host.mono();
         if (due > 0) {
           const rem = this.remaining();
-          await sleep(this.host, due < rem ? due : rem);
+          await pause(this.host, due < rem ? due : rem, this.o.cancel);
           continue;
         }
         await this.refresh(r);
         if (this.audio !== undefined && this.isHlsMaster()) await this.refresh(this.audio);
+        continue;
+      }
+      if (seg.gap === true) {
+        // a gap plays out as the time it covers (the player moves over it), without a request
+        this.gap(seg, r, "video", level);
+        this.playback.addMedia(this.rel(), seg.durationMs);
+        pos = nextPosition(seg, this.byNumber);
         continue;
       }
       let played: RequestRecord;
@@ -416,7 +479,7 @@ export class Player {
           const ri = ladder[li];
           if (li !== level) {
             const s = findSegment(ri.segments, pos);
-            if (s !== undefined) jobs.push(this.segment(ri, s, "video", li, false));
+            if (s !== undefined && s.gap !== true) jobs.push(this.segment(ri, s, "video", li, false));
           }
         }
         jobs.push(this.segment(r, seg, "video", level, true));
@@ -433,7 +496,7 @@ export class Player {
         this.playback.addMedia(now, seg.durationMs);
       }
       played.bufferMs = this.playback.level(now);
-      pos = nextPosition(seg);
+      pos = nextPosition(seg, this.byNumber);
     }
     return this.finish(this.reason);
   }

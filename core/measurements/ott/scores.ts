@@ -22,7 +22,8 @@
 // All four are rounded to integers.
 import { ProbeError } from "../../util/errors";
 
-export type RequestKind = "manifest" | "init" | "video" | "audio";
+/** "gap": an HLS #EXT-X-GAP segment, not requested (no HTTP, not a failure, not scored). */
+export type RequestKind = "manifest" | "init" | "video" | "audio" | "gap";
 
 export interface RequestRecord {
   kind: RequestKind;
@@ -82,6 +83,8 @@ export interface CycleSummary {
   lastLevel?: number;
   segments: number;
   failed: number;
+  /** #EXT-X-GAP segments passed over (not requested) in the cycle. */
+  gaps: number;
 }
 
 export function requestFailed(r: RequestRecord): boolean {
@@ -213,7 +216,7 @@ function overlap(a0: number, a1: number, b0: number, b1: number): number {
 /** Summary of the cycle [fromMs, toMs) (session-relative) of a session. */
 export function summarizeCycle(s: SessionRecord, fromMs: number, toMs: number): CycleSummary {
   const end = toMs < s.endMs ? toMs : s.endMs;
-  const out: CycleSummary = { qosLevel: 0, stalls: 0, stallMs: 0, switches: 0, segments: 0, failed: 0 };
+  const out: CycleSummary = { qosLevel: 0, stalls: 0, stallMs: 0, switches: 0, segments: 0, failed: 0, gaps: 0 };
   let manSum = 0;
   let manN = 0;
   let conSum = 0;
@@ -225,6 +228,10 @@ export function summarizeCycle(s: SessionRecord, fromMs: number, toMs: number): 
   let prevLevel = -1;
   const played: RequestRecord[] = [];
   for (const r of s.requests) {
+    if (r.kind === "gap") {
+      if (r.startMs >= fromMs && r.startMs < toMs) out.gaps = out.gaps + 1;
+      continue;
+    }
     const inCycle = r.startMs >= fromMs && r.startMs < toMs;
     if (r.kind === "manifest" && r.startMs < toMs) {
       manSum = manSum + requestScore(r);

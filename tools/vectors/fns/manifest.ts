@@ -17,6 +17,7 @@ export function segmentJson(s: Segment): JsonObject {
   putDefined(o, "number", s.number);
   if (s.discontinuity === true) o["discontinuity"] = true;
   if (s.initSegment !== undefined) o["initSegment"] = segmentJson(s.initSegment);
+  if (s.gap === true) o["gap"] = true;
   putDefined(o, "keyMethod", s.keyMethod);
   putDefined(o, "keyUrl", s.keyUrl);
   putDefined(o, "period", s.period);
@@ -90,6 +91,7 @@ export function manifestJson(m: Manifest): JsonObject {
     putDefined(ho, "independentSegments", h.independentSegments);
     putDefined(ho, "partTargetMs", h.partTargetMs);
     putDefined(ho, "parts", h.parts);
+    putDefined(ho, "gaps", h.gaps);
     putDefined(ho, "startOffsetMs", h.startOffsetMs);
     o["hls"] = ho;
   }
@@ -101,6 +103,10 @@ function optsOf(o: JsonObject): ParseOptions | undefined {
   let any = false;
   if (o["nowMs"] !== undefined) {
     opts.nowMs = o["nowMs"] as number;
+    any = true;
+  }
+  if (o["windowMs"] !== undefined) {
+    opts.windowMs = o["windowMs"] as number;
     any = true;
   }
   const l = o["limits"];

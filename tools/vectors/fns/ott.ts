@@ -69,6 +69,7 @@ function summaryJson(c: CycleSummary): JsonObject {
   const add = (k: string, v: number | undefined): void => {
     if (v !== undefined) o[k] = r4(v);
   };
+  if (c.gaps > 0) o["gaps"] = c.gaps;
   add("nominalKbps", c.nominalKbps);
   add("httpCodeMax", c.httpCodeMax);
   add("redirectMax", c.redirectMax);

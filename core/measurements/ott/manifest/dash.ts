@@ -82,12 +82,25 @@ function durAttr(el: XmlElement, name: string, where: string, limits: ManifestLi
   return us;
 }
 
+/**
+ * An xs:unsignedInt / xs:unsignedLong attribute (ISO/IEC 23009-1's type for timescale,
+ * presentationTimeOffset, startNumber, duration, @t, @d, bandwidth...), with the error in
+ * the schema's words: a minus sign makes it "negative", anything else "not a whole number".
+ */
+export function wholeNumber(v: string, where: string, name: string): number {
+  const t = trimAscii(v);
+  const n = parseUint(t);
+  if (n !== undefined) return n;
+  if (t.substring(0, 1) === "-" && parseNum(t) !== undefined) {
+    throw manifestError(where + ": " + name + "=\"" + v + "\" is negative (an unsigned integer is required)");
+  }
+  throw manifestError(where + ": " + name + "=\"" + v + "\" is not a whole number");
+}
+
 function uintAttr(el: XmlElement, name: string, where: string): number | undefined {
   const v = el.attrs[name];
   if (v === undefined) return undefined;
-  const n = parseUint(trimAscii(v));
-  if (n === undefined) throw manifestError(where + ": " + name + "=\"" + v + "\" is not a whole number");
-  return n;
+  return wholeNumber(v, where, name);
 }
 
 function baseUrlOf(el: XmlElement, parent: string): string {
@@ -227,6 +240,10 @@ interface RepContext {
   /** Microseconds since availabilityStartTime at nowMs, when both are known. */
   nowUs: number | undefined;
   timeShiftUs: number | undefined;
+  /** Only this much presentation time is expanded (from the start, or back from the live edge). */
+  windowUs: number | undefined;
+  /** Start of the first period: where a VOD window begins. */
+  presentationStartUs: number;
   limits: ManifestLimits;
   budget: SegmentBudget;
 }
@@ -248,25 +265,73 @@ function timescaleOf(els: XmlElement[], where: string): number {
 function uintInherited(els: XmlElement[], name: string, where: string, dflt: number): number {
   const v = inherited(els, name);
   if (v === undefined) return dflt;
-  const n = parseUint(trimAscii(v));
-  if (n === undefined) throw manifestError(where + ": " + name + "=\"" + v + "\" is not a whole number");
-  return n;
+  return wholeNumber(v, where, name);
 }
 
 interface TimedEntry {
   t: number;
   d: number;
+  /** Position in the whole (unexpanded) list: $Number$ = startNumber + k, SegmentURL k. */
+  k: number;
 }
 
-/** Expand a SegmentTimeline into (t, d) pairs in ticks; bounded before any loop runs. */
+/** One S element after repeat counts are resolved: `count` segments of `d` ticks from `t`. */
+interface Run {
+  t: number;
+  d: number;
+  count: number;
+  k: number;
+}
+
+/**
+ * The part of a run of `count` segments of `d` ticks from `t0` that lies in [lo, hi) ticks
+ * (either bound absent = open): index range [first, end).
+ */
+function runWindow(t0: number, d: number, count: number, lo: number | undefined, hi: number | undefined): [number, number] {
+  let first = 0;
+  let end = count;
+  // first segment that ends after lo
+  if (lo !== undefined && t0 + d <= lo) first = Math.floor((lo - t0) / d);
+  // segments that start before hi
+  if (hi !== undefined) {
+    const before = hi > t0 ? Math.ceil((hi - t0) / d) : 0;
+    if (before < end) end = before;
+  }
+  if (first > end) first = end;
+  return [first, end];
+}
+
+/** Media ticks of the window bounds for a representation: [lo, hi), each possibly open. */
+function windowTicks(ts: number, pto: number, ctx: RepContext, edgeUs: number | undefined): [number | undefined, number | undefined] {
+  const toTicks = (us: number): number => pto + Math.floor(((us - ctx.periodStartUs) * ts) / 1000000);
+  let lo: number | undefined = undefined;
+  let hi: number | undefined = undefined;
+  if (ctx.periodDurUs !== undefined) hi = pto + Math.ceil((ctx.periodDurUs * ts) / 1000000);
+  if (ctx.windowUs !== undefined) {
+    if (ctx.live) {
+      if (edgeUs !== undefined) lo = toTicks(edgeUs - ctx.windowUs);
+    } else {
+      const w = toTicks(ctx.presentationStartUs + ctx.windowUs);
+      if (hi === undefined || w < hi) hi = w;
+    }
+  }
+  return [lo, hi];
+}
+
+/**
+ * A SegmentTimeline's runs, expanded only for the window a session can play (the whole
+ * timeline when no window is given): memory follows the window, not r. Bounded before any
+ * loop runs; segments that start at or after the period's end are dropped.
+ */
 function expandTimeline(tl: XmlElement, ts: number, pto: number, ctx: RepContext): TimedEntry[] {
   const ss = childElements(tl, "S");
-  const out: TimedEntry[] = [];
   // Period end in ticks (media time), when known.
   let endTicks: number | undefined = undefined;
   if (ctx.periodDurUs !== undefined) endTicks = pto + Math.ceil((ctx.periodDurUs * ts) / 1000000);
   else if (ctx.nowUs !== undefined) endTicks = pto + Math.floor(((ctx.nowUs - ctx.periodStartUs) * ts) / 1000000);
+  const runs: Run[] = [];
   let cursor = 0;
+  let total = 0;
   for (let k = 0; k < ss.length; k++) {
     const s = ss[k];
     const w = ctx.where + " S (line " + fmtNum(s.line) + ")";
@@ -302,22 +367,29 @@ function expandTimeline(tl: XmlElement, ts: number, pto: number, ctx: RepContext
     if (count > ctx.limits.maxSegments) {
       throw limitError(w + ": repeat count gives " + fmtNum(count) + " segments, more than " + fmtNum(ctx.limits.maxSegments));
     }
-    ctx.budget.take(out.length, count, w);
-    for (let c = 0; c < count; c++) {
-      out.push({ t: cursor, d: d });
-      cursor = cursor + d;
-    }
+    ctx.budget.take(total, count, w);
+    runs.push({ t: cursor, d: d, count: count, k: total });
+    total = total + count;
+    cursor = cursor + count * d;
+  }
+  const edgeUs = ctx.nowUs !== undefined ? ctx.nowUs : ctx.periodStartUs + ticksToUs(cursor - pto, ts);
+  const win = windowTicks(ts, pto, ctx, edgeUs);
+  const out: TimedEntry[] = [];
+  for (const run of runs) {
+    const range = runWindow(run.t, run.d, run.count, win[0], win[1]);
+    for (let i = range[0]; i < range[1]; i++) out.push({ t: run.t + i * run.d, d: run.d, k: run.k + i });
   }
   return out;
 }
 
 /** Segments of a duration-based template or list: count from the period duration, or the live window. */
-function durationEntries(d: number, ts: number, pto: number, ctx: RepContext, maxCount: number | undefined): { first: number; entries: TimedEntry[] } {
+function durationEntries(d: number, ts: number, pto: number, ctx: RepContext, maxCount: number | undefined): TimedEntry[] {
   if (d === 0) throw manifestError(ctx.where + ": duration=0");
   const segUs = (d * 1000000) / ts;
   if (segUs > ctx.limits.maxSegmentMs * 1000) throw manifestError(ctx.where + ": segment duration is absurd");
   let first = 0;
   let count: number;
+  let edgeUs: number | undefined = undefined;
   if (maxCount !== undefined) {
     count = maxCount;
   } else if (ctx.periodDurUs !== undefined) {
@@ -333,6 +405,7 @@ function durationEntries(d: number, ts: number, pto: number, ctx: RepContext, ma
       first = avail > keep ? avail - keep : 0;
     }
     count = avail - first;
+    edgeUs = ctx.nowUs;
   } else {
     throw manifestError(ctx.where + ": live template without a timeline needs the current time");
   }
@@ -340,14 +413,17 @@ function durationEntries(d: number, ts: number, pto: number, ctx: RepContext, ma
     throw limitError(ctx.where + ": " + fmtNum(count) + " segments, more than " + fmtNum(ctx.limits.maxSegments));
   }
   ctx.budget.take(0, count, ctx.where);
+  const win = windowTicks(ts, pto, ctx, edgeUs);
+  const range = runWindow(pto + first * d, d, count, win[0], win[1]);
   const entries: TimedEntry[] = [];
-  for (let i = 0; i < count; i++) entries.push({ t: pto + (first + i) * d, d: d });
-  return { first: first, entries: entries };
+  for (let i = range[0]; i < range[1]; i++) entries.push({ t: pto + (first + i) * d, d: d, k: first + i });
+  return entries;
 }
 
 function timedSegment(url: string, e: TimedEntry, ts: number, pto: number, ctx: RepContext): Segment {
   const startUs = ctx.periodStartUs + ticksToUs(e.t - pto, ts);
   let endUs = ctx.periodStartUs + ticksToUs(e.t + e.d - pto, ts);
+  // the segment straddling the period's end is clipped there (ISO/IEC 23009-1 5.3.9.5.3)
   if (ctx.periodDurUs !== undefined && endUs > ctx.periodStartUs + ctx.periodDurUs && startUs < ctx.periodStartUs + ctx.periodDurUs) {
     endUs = ctx.periodStartUs + ctx.periodDurUs;
   }
@@ -389,20 +465,15 @@ function buildTemplate(els: XmlElement[], ctx: RepContext): Built {
   }
   const tl = inheritedChild(els, "SegmentTimeline");
   let entries: TimedEntry[];
-  let firstIndex = 0;
   if (tl !== undefined) {
     entries = expandTimeline(tl, ts, pto, ctx);
   } else {
     const dText = inherited(els, "duration");
     if (dText === undefined) throw manifestError(where + ": neither SegmentTimeline nor duration");
-    const d = parseUint(trimAscii(dText));
-    if (d === undefined) throw manifestError(where + ": duration=\"" + dText + "\" is not a whole number");
-    const r = durationEntries(d, ts, pto, ctx, undefined);
-    entries = r.entries;
-    firstIndex = r.first;
+    entries = durationEntries(wholeNumber(dText, where, "duration"), ts, pto, ctx, undefined);
   }
   for (let i = 0; i < entries.length; i++) {
-    const num = startNumber + firstIndex + i;
+    const num = startNumber + entries[i].k;
     const url = resolveUrl(ctx.base, fillTemplate(media, ctx.id, ctx.bandwidth, num, entries[i].t));
     const seg = timedSegment(url, entries[i], ts, pto, ctx);
     seg.number = num;
@@ -431,21 +502,18 @@ function buildList(els: XmlElement[], ctx: RepContext): Built {
     const dText = inherited(els, "duration");
     if (dText === undefined) {
       if (urls.length !== 1 || ctx.periodDurUs === undefined) throw manifestError(where + ": no duration and no SegmentTimeline");
-      entries = [{ t: pto, d: Math.ceil((ctx.periodDurUs * ts) / 1000000) }];
+      entries = [{ t: pto, d: Math.ceil((ctx.periodDurUs * ts) / 1000000), k: 0 }];
       ctx.budget.take(0, 1, where);
     } else {
-      const d = parseUint(trimAscii(dText));
-      if (d === undefined) throw manifestError(where + ": duration=\"" + dText + "\" is not a whole number");
-      entries = durationEntries(d, ts, pto, ctx, urls.length).entries;
+      entries = durationEntries(wholeNumber(dText, where, "duration"), ts, pto, ctx, urls.length);
     }
   }
-  const n = entries.length < urls.length ? entries.length : urls.length;
-  for (let i = 0; i < n; i++) {
-    const u = urls[i];
+  for (let i = 0; i < entries.length && entries[i].k < urls.length; i++) {
+    const u = urls[entries[i].k];
     const m = u.attrs["media"];
     const url = m !== undefined ? resolveUrl(ctx.base, m) : ctx.base;
     const seg = timedSegment(url, entries[i], ts, pto, ctx);
-    seg.number = startNumber + i;
+    seg.number = startNumber + entries[i].k;
     if (u.attrs["mediaRange"] !== undefined) seg.byteRange = parseRange(u.attrs["mediaRange"], where + " SegmentURL");
     out.segments.push(seg);
   }
@@ -577,14 +645,19 @@ export function parseDash(text: string, url: string, opts?: ParseOptions): Manif
     const pdur = durAttr(pe, "duration", w, limits);
     durs.push(pdur !== undefined ? pdur : -1);
   }
+  // A period ends at the earliest of its own duration, the next period's start and the
+  // end of the presentation (ISO/IEC 23009-1 5.3.2.1); open when none is known.
   for (let p = 0; p < periodEls.length; p++) {
-    let d: number | undefined = durs[p] >= 0 ? durs[p] : undefined;
-    if (d === undefined) {
-      if (p + 1 < periodEls.length) d = starts[p + 1] - starts[p];
-      else if (mpdDur !== undefined) d = mpdDur - starts[p];
-      if (d !== undefined && d < 0) throw manifestError(describe(periodEls[p]) + ": period ends before it starts");
-      durs[p] = d !== undefined ? d : -1;
+    let end: number | undefined = durs[p] >= 0 ? starts[p] + durs[p] : undefined;
+    if (p + 1 < periodEls.length && (end === undefined || starts[p + 1] < end)) end = starts[p + 1];
+    if (mpdDur !== undefined && (end === undefined || mpdDur < end)) end = mpdDur;
+    if (p + 1 < periodEls.length && starts[p + 1] < starts[p]) throw manifestError(describe(periodEls[p + 1]) + ": starts before the previous Period");
+    if (end !== undefined && end < starts[p]) {
+      warnings.push(describe(periodEls[p]) + ": starts after the end of the presentation, skipped");
+      end = starts[p];
     }
+    const d = end !== undefined ? end - starts[p] : undefined;
+    durs[p] = d !== undefined ? d : -1;
     const pr: Period = { startMs: usToMs(starts[p]) };
     if (periodEls[p].attrs["id"] !== undefined) pr.id = periodEls[p].attrs["id"];
     if (d !== undefined) pr.durationMs = usToMs(d);
@@ -597,12 +670,15 @@ export function parseDash(text: string, url: string, opts?: ParseOptions): Manif
     m.durationMs = usToMs(starts[periodEls.length - 1] + lastDur);
   }
   const budget = new SegmentBudget(limits);
-  const slots = new Map<string, Slot>();
+  const slots: Slot[] = [];
   const order: { [t: string]: Slot[] } = { video: [], audio: [], text: [] };
+  const windowUs = opts !== undefined && opts.windowMs !== undefined ? Math.floor(opts.windowMs * 1000) : undefined;
   for (let p = 0; p < periodEls.length; p++) {
     const pe = periodEls[p];
     const pBase = baseUrlOf(pe, mpdBase);
+    if (durs[p] === 0) continue;
     const sets = childElements(pe, "AdaptationSet");
+    const found: Found[] = [];
     for (let a = 0; a < sets.length; a++) {
       const as = sets[a];
       const reps = childElements(as, "Representation");
@@ -630,6 +706,8 @@ export function parseDash(text: string, url: string, opts?: ParseOptions): Manif
             live: live,
             nowUs: nowUs,
             timeShiftUs: tsbd,
+            windowUs: windowUs,
+            presentationStartUs: starts[0],
             limits: limits,
             budget: budget,
           };
@@ -642,48 +720,142 @@ export function parseDash(text: string, url: string, opts?: ParseOptions): Manif
             if (ctx.base === url) throw manifestError(w + ": no segment information and no BaseURL");
             built = { segments: [wholeFile(ctx, w)] };
           }
+          const r: Rendition = { id: id, type: mt, bandwidth: bw, segments: [] };
+          const width = uintAttr(rep, "width", w) !== undefined ? uintAttr(rep, "width", w) : uintAttr(as, "width", w);
+          const height = uintAttr(rep, "height", w) !== undefined ? uintAttr(rep, "height", w) : uintAttr(as, "height", w);
+          if (width !== undefined) r.width = width;
+          if (height !== undefined) r.height = height;
+          const fr = rep.attrs["frameRate"] !== undefined ? rep.attrs["frameRate"] : as.attrs["frameRate"];
+          if (fr !== undefined) r.frameRate = frameRateOf(fr, w);
+          const codecs = rep.attrs["codecs"] !== undefined ? rep.attrs["codecs"] : as.attrs["codecs"];
+          if (codecs !== undefined) r.codecs = codecs;
+          const mime = rep.attrs["mimeType"] !== undefined ? rep.attrs["mimeType"] : as.attrs["mimeType"];
+          if (mime !== undefined) r.mimeType = mime;
           const lang = rep.attrs["lang"] !== undefined ? rep.attrs["lang"] : as.attrs["lang"];
-          const key = mt + "|" + (lang !== undefined ? lang : "") + "|" + id;
-          let slot = slots.get(key);
-          if (slot === undefined) {
-            if (slots.size + 1 > limits.maxRenditions) throw limitError(w + ": more than " + fmtNum(limits.maxRenditions) + " renditions");
-            const r: Rendition = { id: id, type: mt, bandwidth: bw, segments: [] };
-            const width = uintAttr(rep, "width", w) !== undefined ? uintAttr(rep, "width", w) : uintAttr(as, "width", w);
-            const height = uintAttr(rep, "height", w) !== undefined ? uintAttr(rep, "height", w) : uintAttr(as, "height", w);
-            if (width !== undefined) r.width = width;
-            if (height !== undefined) r.height = height;
-            const fr = rep.attrs["frameRate"] !== undefined ? rep.attrs["frameRate"] : as.attrs["frameRate"];
-            if (fr !== undefined) r.frameRate = frameRateOf(fr, w);
-            const codecs = rep.attrs["codecs"] !== undefined ? rep.attrs["codecs"] : as.attrs["codecs"];
-            if (codecs !== undefined) r.codecs = codecs;
-            const mime = rep.attrs["mimeType"] !== undefined ? rep.attrs["mimeType"] : as.attrs["mimeType"];
-            if (mime !== undefined) r.mimeType = mime;
-            if (lang !== undefined) r.lang = lang;
-            if (as.attrs["id"] !== undefined) r.group = as.attrs["id"];
-            if (built.init !== undefined) r.initSegment = built.init;
-            if (built.indexRange !== undefined) r.indexRange = built.indexRange;
-            slot = { r: r, lastInit: built.init, lastPeriod: p };
-            slots.set(key, slot);
-            order[mt].push(slot);
-          } else if (built.segments.length > 0) {
-            const s0 = built.segments[0];
-            if (slot.r.segments.length > 0) s0.discontinuity = true;
-            if (built.init !== undefined && !sameUrlRange(built.init, slot.lastInit)) s0.initSegment = built.init;
-            slot.lastInit = built.init;
-            slot.lastPeriod = p;
-          }
-          const segs = slot.r.segments;
-          if (segs.length + built.segments.length > limits.maxSegments) {
-            throw limitError(w + ": more than " + fmtNum(limits.maxSegments) + " segments in one rendition");
-          }
-          for (let q = 0; q < built.segments.length; q++) segs.push(built.segments[q]);
+          if (lang !== undefined) r.lang = lang;
+          if (as.attrs["id"] !== undefined) r.group = as.attrs["id"];
+          if (built.init !== undefined) r.initSegment = built.init;
+          if (built.indexRange !== undefined) r.indexRange = built.indexRange;
+          found.push({ r: r, built: built, where: w });
         }
       }
     }
+    joinPeriod(found, slots, order, p, limits);
   }
   const video = order["video"].map((s) => s.r);
   const audio = order["audio"].map((s) => s.r);
   const textR = order["text"].map((s) => s.r);
   assignLadder(m, video, audio, textR, "MPD has no video or audio Representation");
   return m;
+}
+
+/** A Representation of one period, before it is joined to the renditions of the whole presentation. */
+interface Found {
+  r: Rendition;
+  built: Built;
+  where: string;
+}
+
+/** Codec family: "avc1.4d401f" -> "avc1", "mp4a.40.2" -> "mp4a" (first codec of a list). */
+function codecFamily(codecs: string | undefined): string {
+  if (codecs === undefined) return "";
+  let c = codecs;
+  const comma = c.indexOf(",");
+  if (comma >= 0) c = c.substring(0, comma);
+  const dot = c.indexOf(".");
+  return trimAscii(dot >= 0 ? c.substring(0, dot) : c).toLowerCase();
+}
+
+function streamKey(r: Rendition): string {
+  return r.type + "|" + (r.lang !== undefined ? r.lang : "");
+}
+
+/** Stable sort by bandwidth (insertion sort: Lua's table.sort is not stable, and these lists are short). */
+function byBandwidth<T extends { r: Rendition }>(xs: T[]): void {
+  for (let i = 1; i < xs.length; i++) {
+    const x = xs[i];
+    let j = i - 1;
+    while (j >= 0 && xs[j].r.bandwidth > x.r.bandwidth) {
+      xs[j + 1] = xs[j];
+      j = j - 1;
+    }
+    xs[j + 1] = x;
+  }
+}
+
+/**
+ * Joins one period's Representations to the renditions of the presentation the way players
+ * flatten multi-period content: within the same content type and language, a
+ * Representation continues the rendition of the same codec family, then the same
+ * resolution, then the same place in bandwidth order — never by @id, which packagers
+ * change from period to period. The first period (and anything left unmatched) makes new
+ * renditions, in document order.
+ */
+function joinPeriod(found: Found[], slots: Slot[], order: { [t: string]: Slot[] }, p: number, limits: ManifestLimits): void {
+  const groups = new Map<string, Found[]>();
+  const keys: string[] = [];
+  for (const f of found) {
+    const key = streamKey(f.r);
+    let g = groups.get(key);
+    if (g === undefined) {
+      g = [];
+      groups.set(key, g);
+      keys.push(key);
+    }
+    g.push(f);
+  }
+  const target = new Map<Found, Slot>();
+  for (const key of keys) {
+    const g = (groups.get(key) as Found[]).slice();
+    const open: Slot[] = [];
+    for (const s of slots) if (streamKey(s.r) === key && s.lastPeriod < p) open.push(s);
+    if (open.length === 0) continue;
+    byBandwidth(g);
+    byBandwidth(open);
+    const used = new Map<Slot, boolean>();
+    for (let i = 0; i < g.length; i++) {
+      const f = g[i];
+      let best: Slot | undefined = undefined;
+      let bestScore = -1;
+      for (let j = 0; j < open.length; j++) {
+        const s = open[j];
+        if (used.has(s)) continue;
+        let score = 0;
+        if (codecFamily(s.r.codecs) === codecFamily(f.r.codecs)) score = score + 4;
+        if (s.r.width === f.r.width && s.r.height === f.r.height) score = score + 2;
+        if (i === j) score = score + 1;
+        if (score > bestScore) {
+          bestScore = score;
+          best = s;
+        }
+      }
+      if (best !== undefined) {
+        used.set(best, true);
+        target.set(f, best);
+      }
+    }
+  }
+  for (const f of found) {
+    let slot = target.get(f);
+    const built = f.built;
+    if (slot === undefined) {
+      if (slots.length + 1 > limits.maxRenditions) throw limitError(f.where + ": more than " + fmtNum(limits.maxRenditions) + " renditions");
+      slot = { r: f.r, lastInit: built.init, lastPeriod: p };
+      slots.push(slot);
+      order[f.r.type].push(slot);
+    } else {
+      if (built.segments.length > 0) {
+        const s0 = built.segments[0];
+        if (slot.r.segments.length > 0) s0.discontinuity = true;
+        if (built.init !== undefined && !sameUrlRange(built.init, slot.lastInit)) s0.initSegment = built.init;
+        slot.lastInit = built.init;
+      }
+      slot.lastPeriod = p;
+    }
+    const segs = slot.r.segments;
+    if (segs.length + built.segments.length > limits.maxSegments) {
+      throw limitError(f.where + ": more than " + fmtNum(limits.maxSegments) + " segments in one rendition");
+    }
+    for (let q = 0; q < built.segments.length; q++) segs.push(built.segments[q]);
+  }
 }

@@ -24,18 +24,39 @@ interface Line {
   no: number;
 }
 
-function splitLines(text: string, limits: ManifestLimits): Line[] {
-  if (text.length > limits.maxBytes) throw limitError("playlist larger than " + fmtNum(limits.maxBytes) + " bytes");
-  let body = text;
-  if (body.substring(0, "\uFEFF".length) === "\uFEFF") body = body.substring("\uFEFF".length);
-  const raw = body.split("\n");
-  const out: Line[] = [];
-  for (let i = 0; i < raw.length; i++) {
-    const t = trimAscii(raw[i]);
-    if (t.length > 0) out.push({ text: t, no: i + 1 });
+/**
+ * Non-empty, trimmed lines of a playlist, one at a time: a long playlist is read without
+ * holding an array of all its lines (on Lua that array alone cost more than 100 MB for
+ * 100k segments).
+ */
+class LineReader {
+  private pos = 0;
+  private no = 0;
+  constructor(private readonly text: string) {
+    if (text.substring(0, "\uFEFF".length) === "\uFEFF") this.pos = "\uFEFF".length;
   }
-  return out;
+  next(): Line | undefined {
+    const text = this.text;
+    while (this.pos < text.length) {
+      let nl = text.indexOf("\n", this.pos);
+      if (nl < 0) nl = text.length;
+      const raw = text.substring(this.pos, nl);
+      this.pos = nl + 1;
+      this.no = this.no + 1;
+      const t = trimAscii(raw);
+      if (t.length > 0) return { text: t, no: this.no };
+    }
+    return undefined;
+  }
 }
+
+function readerOf(text: string, limits: ManifestLimits): LineReader {
+  if (text.length > limits.maxBytes) throw limitError("playlist larger than " + fmtNum(limits.maxBytes) + " bytes");
+  return new LineReader(text);
+}
+
+/** Most lines a master playlist may have (it is held whole; its renditions are bounded anyway). */
+const MAX_MASTER_LINES = 100000;
 
 function at(no: number, why: string): string {
   return "line " + fmtNum(no) + ": " + why;
@@ -96,15 +117,40 @@ function parseByteRange(s: string): [number, number] | undefined {
 const MASTER_TAGS = ["#EXT-X-STREAM-INF", "#EXT-X-I-FRAME-STREAM-INF", "#EXT-X-MEDIA", "#EXT-X-SESSION-DATA", "#EXT-X-SESSION-KEY"];
 const MEDIA_TAGS = ["#EXTINF", "#EXT-X-TARGETDURATION", "#EXT-X-MEDIA-SEQUENCE", "#EXT-X-ENDLIST", "#EXT-X-BYTERANGE", "#EXT-X-MAP", "#EXT-X-PART", "#EXT-X-DISCONTINUITY"];
 
-function checkHeader(lines: Line[], warnings: string[]): number {
+function checkHeader(r: LineReader, warnings: string[]): void {
   // #EXTM3U must come first; blank lines and plain comments before it are tolerated.
-  for (let i = 0; i < lines.length; i++) {
-    const t = lines[i].text;
-    if (t === "#EXTM3U" || t.substring(0, 8) === "#EXTM3U ") return i + 1;
+  let first: Line | undefined = undefined;
+  for (let line = r.next(); line !== undefined; line = r.next()) {
+    if (first === undefined) first = line;
+    const t = line.text;
+    if (t === "#EXTM3U" || t.substring(0, 8) === "#EXTM3U ") return;
     if (t.substring(0, 4) === "#EXT" || t.substring(0, 1) !== "#") break;
-    warnings.push(at(lines[i].no, "comment before #EXTM3U"));
+    warnings.push(at(line.no, "comment before #EXTM3U"));
   }
-  throw manifestError(lines.length === 0 ? "empty playlist" : at(lines[0].no, "playlist does not start with #EXTM3U"));
+  throw manifestError(first === undefined ? "empty playlist" : at(first.no, "playlist does not start with #EXTM3U"));
+}
+
+/** Whether the text names a master tag anywhere (a plain substring search, no allocation per line). */
+function mentionsMasterTag(text: string): boolean {
+  for (const tag of MASTER_TAGS) {
+    let from = 0;
+    // bounded: each pass moves past one occurrence
+    for (let guard = 0; guard < 1000000; guard++) {
+      const i = text.indexOf(tag, from);
+      if (i < 0) break;
+      const next = text.substring(i + tag.length, i + tag.length + 1);
+      // "#EXT-X-MEDIA" is also the start of "#EXT-X-MEDIA-SEQUENCE"
+      if (next !== "-") return true;
+      from = i + tag.length;
+    }
+  }
+  return false;
+}
+
+/** A tag written with a colon and nothing after it ("#EXT-X-TARGETDURATION:"). */
+function emptyValue(t: string): boolean {
+  const c = t.indexOf(":");
+  return c >= 0 && trimAscii(t.substring(c + 1)).length === 0;
 }
 
 const VIDEO_CODECS = ["avc", "hvc", "hev", "vp8", "vp9", "vp09", "av01", "mp4v", "dvh", "dva"];
@@ -122,18 +168,31 @@ export function audioOnlyCodecs(codecs: string): boolean {
 export function parseHls(text: string, url: string, opts?: ParseOptions): Manifest {
   const limits = limitsOf(opts);
   const warnings: string[] = [];
-  const lines = splitLines(text, limits);
-  const first = checkHeader(lines, warnings);
+  const scan = readerOf(text, limits);
+  checkHeader(scan, warnings);
   let master = false;
   let media = false;
-  for (let i = first; i < lines.length; i++) {
-    const name = splitTag(lines[i].text)[0];
+  // Without any master tag in the text it is a media playlist: no line-by-line scan (a
+  // long one is then read once, not twice).
+  const mayBeMaster = mentionsMasterTag(text);
+  for (let line = mayBeMaster ? scan.next() : undefined; line !== undefined; line = scan.next()) {
+    const name = splitTag(line.text)[0];
     if (MASTER_TAGS.indexOf(name) >= 0) master = true;
-    if (MEDIA_TAGS.indexOf(name) >= 0) media = true;
+    // a stray empty media tag in a master playlist is ignored, as players do (see parseMaster)
+    if (MEDIA_TAGS.indexOf(name) >= 0 && !emptyValue(line.text)) media = true;
   }
   if (master && media) throw manifestError("playlist mixes master tags (variants) and media tags (segments)");
-  if (master) return parseMaster(lines, first, url, limits, warnings);
-  const m = parseMediaLines(lines, first, url, limits, warnings);
+  const reader = readerOf(text, limits);
+  checkHeader(reader, []);
+  if (master) {
+    const lines: Line[] = [];
+    for (let line = reader.next(); line !== undefined; line = reader.next()) {
+      if (lines.length >= MAX_MASTER_LINES) throw limitError("master playlist longer than " + fmtNum(MAX_MASTER_LINES) + " lines");
+      lines.push(line);
+    }
+    return parseMaster(lines, 0, url, limits, warnings);
+  }
+  const m = parseMediaLines(reader, url, limits, warnings, opts);
   const r: Rendition = { id: "0", type: "video", bandwidth: 0, mediaUrl: url, segments: m.segments };
   if (m.initSegment !== undefined) r.initSegment = m.initSegment;
   return {
@@ -257,6 +316,8 @@ function parseMaster(lines: Line[], first: number, url: string, limits: Manifest
         } else {
           throw manifestError(at(line.no, "unknown #EXT-X-MEDIA TYPE " + type));
         }
+      } else if (MEDIA_TAGS.indexOf(name) >= 0) {
+        warnings.push(at(line.no, "empty " + name + " in a master playlist ignored"));
       } else if (name === "#EXT-X-VERSION") {
         version = parseUint(tag[1]);
       } else if (name === "#EXT-X-INDEPENDENT-SEGMENTS") {
@@ -295,15 +356,9 @@ export interface HlsMedia {
 export function parseHlsMedia(text: string, url: string, opts?: ParseOptions): HlsMedia {
   const limits = limitsOf(opts);
   const warnings: string[] = [];
-  const lines = splitLines(text, limits);
-  const first = checkHeader(lines, warnings);
-  for (let i = first; i < lines.length; i++) {
-    const name = splitTag(lines[i].text)[0];
-    if (name === "#EXT-X-STREAM-INF" || name === "#EXT-X-I-FRAME-STREAM-INF") {
-      throw manifestError(at(lines[i].no, "a master playlist was given where a media playlist was expected"));
-    }
-  }
-  return parseMediaLines(lines, first, url, limits, warnings);
+  const reader = readerOf(text, limits);
+  checkHeader(reader, warnings);
+  return parseMediaLines(reader, url, limits, warnings, opts);
 }
 
 /** Fill a master rendition from its parsed media playlist. */
@@ -319,9 +374,48 @@ function sameInit(a: Segment | undefined, b: Segment | undefined): boolean {
   return a.byteRange[0] === b.byteRange[0] && a.byteRange[1] === b.byteRange[1];
 }
 
-function parseMediaLines(lines: Line[], first: number, url: string, limits: ManifestLimits, warnings: string[]): HlsMedia {
+/** Tags whose value is required; written empty they are ignored with a warning naming them. */
+const VALUE_TAGS = ["#EXT-X-TARGETDURATION", "#EXT-X-MEDIA-SEQUENCE", "#EXT-X-DISCONTINUITY-SEQUENCE", "#EXT-X-VERSION", "#EXT-X-PLAYLIST-TYPE", "#EXT-X-START", "#EXT-X-PART-INF"];
+
+/**
+ * Segments kept while a long playlist streams by: the head (for VOD, played from the
+ * start) and a rolling tail (for live, played near the edge), each no longer than the
+ * window; which one is used is known only at the end (#EXT-X-ENDLIST comes last).
+ */
+class Kept {
+  head: Segment[] = [];
+  tail: Segment[] = [];
+  private tailFirst = 0;
+  constructor(readonly windowUs: number | undefined) {}
+  add(seg: Segment, startUs: number, endUs: number): void {
+    const w = this.windowUs;
+    if (w === undefined) {
+      this.head.push(seg);
+      return;
+    }
+    if (startUs < w) this.head.push(seg);
+    this.tail.push(seg);
+    // drop tail segments that ended more than a window before this one's end
+    while (this.tailFirst < this.tail.length && (this.tail[this.tailFirst].startMs + this.tail[this.tailFirst].durationMs) * 1000 <= endUs - w) {
+      this.tailFirst = this.tailFirst + 1;
+    }
+    if (this.tailFirst > 256 && this.tailFirst * 2 > this.tail.length) {
+      this.tail = this.tail.slice(this.tailFirst);
+      this.tailFirst = 0;
+    }
+  }
+  result(live: boolean): Segment[] {
+    if (this.windowUs === undefined) return this.head;
+    return live ? this.tail.slice(this.tailFirst) : this.head;
+  }
+}
+
+function parseMediaLines(reader: LineReader, url: string, limits: ManifestLimits, warnings: string[], opts?: ParseOptions): HlsMedia {
   const budget = new SegmentBudget(limits);
-  const segments: Segment[] = [];
+  const kept = new Kept(opts !== undefined && opts.windowMs !== undefined ? Math.floor(opts.windowMs * 1000) : undefined);
+  let listed = 0;
+  /** Index of the next segment in the whole presentation (skipped segments count). */
+  let index = 0;
   const info: HlsInfo = { master: false };
   let targetUs: number | undefined = undefined;
   let mediaSequence = 0;
@@ -330,8 +424,9 @@ function parseMediaLines(lines: Line[], first: number, url: string, limits: Mani
   let pendingLine = 0;
   let pendingRange: [number, number] | undefined = undefined;
   let pendingDisc = false;
+  let pendingGap = false;
   let lastRangeEnd = -1; // byte after the previous sub-range, -1 = none
-  let lastRangeUrl = "";
+  let lastRangeUri = "";
   let keyMethod: string | undefined = undefined;
   let keyUrl: string | undefined = undefined;
   let currentInit: Segment | undefined = undefined;
@@ -339,49 +434,62 @@ function parseMediaLines(lines: Line[], first: number, url: string, limits: Mani
   let prevInit: Segment | undefined = undefined;
   let startUs = 0;
   let parts = 0;
-  for (let i = first; i < lines.length; i++) {
-    const line = lines[i];
+  let gaps = 0;
+  for (let line = reader.next(); line !== undefined; line = reader.next()) {
     const t = line.text;
     if (t.substring(0, 1) !== "#") {
       // A segment URI.
       if (pendingUs === undefined) throw manifestError(at(line.no, "segment URI without #EXTINF: " + t));
-      budget.take(segments.length, 1, at(line.no, "media playlist"));
-      const segUrl = resolveUrl(url, t);
-      const seg: Segment = { url: segUrl, durationMs: usToMs(pendingUs), startMs: usToMs(startUs) };
+      budget.take(listed, 1, at(line.no, "media playlist"));
+      listed = listed + 1;
+      let range: [number, number] | undefined = undefined;
       if (pendingRange !== undefined) {
         let off = pendingRange[1];
         if (off < 0) {
           if (lastRangeEnd < 0) off = 0;
           else {
             off = lastRangeEnd;
-            if (lastRangeUrl !== segUrl) warnings.push(at(line.no, "byte range without offset continues a different resource"));
+            if (lastRangeUri !== t) warnings.push(at(line.no, "byte range without offset continues a different resource"));
           }
         }
-        seg.byteRange = [off, off + pendingRange[0] - 1];
+        range = [off, off + pendingRange[0] - 1];
         lastRangeEnd = off + pendingRange[0];
-        lastRangeUrl = segUrl;
+        lastRangeUri = t;
       } else {
         lastRangeEnd = -1;
       }
+      const seg: Segment = { url: resolveUrl(url, t), durationMs: usToMs(pendingUs), startMs: usToMs(startUs), number: index };
+      if (range !== undefined) seg.byteRange = range;
       if (pendingDisc) seg.discontinuity = true;
+      if (pendingGap) {
+        seg.gap = true;
+        gaps = gaps + 1;
+      }
       if (keyMethod !== undefined) {
         seg.keyMethod = keyMethod;
         if (keyUrl !== undefined) seg.keyUrl = keyUrl;
       }
-      if (segments.length === 0) firstInit = currentInit;
+      if (listed === 1) firstInit = currentInit;
       else if (!sameInit(currentInit, prevInit) && currentInit !== undefined) seg.initSegment = currentInit;
       prevInit = currentInit;
-      segments.push(seg);
+      kept.add(seg, startUs, startUs + pendingUs);
+      index = index + 1;
       startUs = startUs + pendingUs;
       if (startUs > limits.maxDurationMs * 1000) throw limitError(at(line.no, "playlist longer than the duration limit"));
       pendingUs = undefined;
       pendingRange = undefined;
       pendingDisc = false;
+      pendingGap = false;
     } else {
       const tag = splitTag(t);
       const name = tag[0];
       const v = tag[1];
-      if (name === "#EXTINF") {
+      if (VALUE_TAGS.indexOf(name) >= 0 && emptyValue(t)) {
+        // players skip a tag they cannot read rather than the whole playlist
+        warnings.push(at(line.no, "empty " + name + " ignored"));
+      } else if (name === "#EXT-X-STREAM-INF" || name === "#EXT-X-I-FRAME-STREAM-INF") {
+        throw manifestError(at(line.no, "a master playlist was given where a media playlist was expected"));
+      } else if (name === "#EXTINF") {
         if (pendingUs !== undefined) throw manifestError(at(line.no, "#EXTINF follows #EXTINF (line " + fmtNum(pendingLine) + ") without a URI"));
         const comma = v.indexOf(",");
         const durText = trimAscii(comma < 0 ? v : v.substring(0, comma));
@@ -401,7 +509,7 @@ function parseMediaLines(lines: Line[], first: number, url: string, limits: Mani
         if (n === undefined) throw manifestError(at(line.no, "bad " + name + ": " + v));
         if (name === "#EXT-X-MEDIA-SEQUENCE") {
           if (seenSequence) warnings.push(at(line.no, "#EXT-X-MEDIA-SEQUENCE repeated; the last one is used"));
-          if (segments.length > 0) warnings.push(at(line.no, "#EXT-X-MEDIA-SEQUENCE after the first segment"));
+          if (listed > 0) warnings.push(at(line.no, "#EXT-X-MEDIA-SEQUENCE after the first segment"));
           seenSequence = true;
           mediaSequence = n;
         } else {
@@ -420,6 +528,9 @@ function parseMediaLines(lines: Line[], first: number, url: string, limits: Mani
         pendingRange = br;
       } else if (name === "#EXT-X-DISCONTINUITY") {
         pendingDisc = true;
+      } else if (name === "#EXT-X-GAP") {
+        // RFC 8216bis 4.4.4.7: the segment has no media; clients do not load it
+        pendingGap = true;
       } else if (name === "#EXT-X-ENDLIST") {
         info.endList = true;
       } else if (name === "#EXT-X-PLAYLIST-TYPE") {
@@ -461,29 +572,44 @@ function parseMediaLines(lines: Line[], first: number, url: string, limits: Mani
         if (us === undefined) throw manifestError(at(line.no, "#EXT-X-PART-INF needs a PART-TARGET"));
         info.partTargetMs = usToMs(us);
       } else if (name === "#EXT-X-PART") {
+        // Low-latency parts are counted, not fetched: the player requests whole segments
+        // only (parts repeat their bytes), and a part at the live edge whose segment is not
+        // complete yet waits for the next reload, as a non-LL client does.
         parts = parts + 1;
       } else if (name === "#EXT-X-SKIP") {
-        warnings.push(at(line.no, "#EXT-X-SKIP: delta playlist, earlier segments are not listed"));
+        // Playlist delta update (RFC 8216bis 4.4.5.2): SKIPPED-SEGMENTS segments that the
+        // client already has are left out before the first listed one; numbering goes on
+        // from them so media sequence numbers stay right.
+        const skText = parseAttributes(v).values["SKIPPED-SEGMENTS"];
+        const sk = skText !== undefined ? parseUint(trimAscii(skText)) : undefined;
+        if (sk === undefined) throw manifestError(at(line.no, "#EXT-X-SKIP needs SKIPPED-SEGMENTS as a whole number"));
+        if (listed > 0) throw manifestError(at(line.no, "#EXT-X-SKIP after the first segment"));
+        if (sk > limits.maxSegments) throw limitError(at(line.no, "#EXT-X-SKIP skips more than " + fmtNum(limits.maxSegments) + " segments"));
+        index = index + sk;
+        if (targetUs !== undefined) startUs = startUs + sk * targetUs;
+        warnings.push(at(line.no, "#EXT-X-SKIP: delta playlist, " + fmtNum(sk) + " earlier segments are not listed"));
       } else if (name === "#EXT-X-START") {
         const off = parseAttributes(v).values["TIME-OFFSET"];
         const n = off !== undefined ? parseNum(off) : undefined;
         if (n !== undefined) info.startOffsetMs = Math.floor(n * 1000000 + 0.5) / 1000;
       }
       // Other tags (PROGRAM-DATE-TIME, ALLOW-CACHE, SERVER-CONTROL, PRELOAD-HINT,
-      // RENDITION-REPORT, DATERANGE, GAP, ...) and comments do not change the segment list.
+      // RENDITION-REPORT, DATERANGE, ...) and comments do not change the segment list.
     }
   }
   if (pendingUs !== undefined) throw manifestError(at(pendingLine, "#EXTINF is not followed by a segment URI"));
   if (targetUs === undefined) {
-    if (segments.length === 0) throw manifestError("media playlist has no #EXT-X-TARGETDURATION and no segments");
+    if (listed === 0) throw manifestError("media playlist has no #EXT-X-TARGETDURATION and no segments");
     warnings.push("no #EXT-X-TARGETDURATION");
   }
-  for (let k = 0; k < segments.length; k++) segments[k].number = mediaSequence + k;
   info.mediaSequence = mediaSequence;
   if (parts > 0) info.parts = parts;
+  if (gaps > 0) info.gaps = gaps;
   const live = info.endList !== true && info.playlistType !== "VOD";
   if (info.endList !== true && info.playlistType === "VOD") warnings.push("VOD playlist without #EXT-X-ENDLIST");
-  if (segments.length === 0 && !live) throw manifestError("media playlist has no segments");
+  if (listed === 0 && !live) throw manifestError("media playlist has no segments");
+  const segments = kept.result(live);
+  for (let k = 0; k < segments.length; k++) segments[k].number = mediaSequence + (segments[k].number as number);
   const out: HlsMedia = { live: live, durationMs: usToMs(startUs), segments: segments, info: info, warnings: warnings };
   if (targetUs !== undefined) out.targetDurationMs = usToMs(targetUs);
   if (firstInit !== undefined) out.initSegment = firstInit;

@@ -31,6 +31,8 @@ export interface Segment {
   keyUrl?: string;
   /** DASH period index the segment belongs to. */
   period?: number;
+  /** HLS #EXT-X-GAP: the segment has no media and is not requested (a gap, not a failure). */
+  gap?: boolean;
 }
 
 export interface Rendition {
@@ -121,6 +123,8 @@ export interface HlsInfo {
   /** LL-HLS EXT-X-PART-INF PART-TARGET and the number of EXT-X-PART tags seen (parts are not segments). */
   partTargetMs?: number;
   parts?: number;
+  /** Segments marked #EXT-X-GAP. */
+  gaps?: number;
   /** EXT-X-START TIME-OFFSET. */
   startOffsetMs?: number;
 }
@@ -157,6 +161,13 @@ export interface ParseOptions {
   limits?: Partial<ManifestLimits>;
   /** Wall clock (ms since epoch) for live DASH templates without a timeline; none = refuse. */
   nowMs?: number;
+  /**
+   * Presentation time a session can play (its duration plus the buffer), ms: only segments
+   * inside it are expanded from compact forms (DASH timelines and templates) or kept from long
+   * lists (HLS) — from the start of a VOD, back from the live edge of live content. Absent:
+   * everything (within the limits).
+   */
+  windowMs?: number;
 }
 
 export function limitsOf(opts?: ParseOptions): ManifestLimits {

@@ -43,13 +43,49 @@ function replaceAllText(s: string, what: string, by: string): string {
   return s.split(what).join(by);
 }
 
-/** Fill a StreamIndex Url template for one quality level and fragment start time. */
-export function fillMssTemplate(tpl: string, bitrate: number, startTicks: number): string {
-  let s = replaceAllText(tpl, "{bitrate}", fmtNum(bitrate));
+/**
+ * Fill a StreamIndex Url template for one quality level and fragment start time. MS-SSTR
+ * 2.2.3: {CustomAttributes} stands for the QualityLevel's custom attributes as
+ * "Name=Value" pairs joined by commas; without any, it and the comma before it go away.
+ */
+export function fillMssTemplate(tpl: string, bitrate: number, startTicks: number, custom?: string): string {
+  let s = tpl;
+  if (s.indexOf("{CustomAttributes}") >= 0) {
+    if (custom === undefined || custom === "") s = replaceAllText(replaceAllText(s, ",{CustomAttributes}", ""), "{CustomAttributes}", "");
+    else s = replaceAllText(s, "{CustomAttributes}", custom);
+  }
+  s = replaceAllText(s, "{bitrate}", fmtNum(bitrate));
   s = replaceAllText(s, "{Bitrate}", fmtNum(bitrate));
   s = replaceAllText(s, "{start time}", fmtNum(startTicks));
   s = replaceAllText(s, "{start_time}", fmtNum(startTicks));
   return s;
+}
+
+/** A QualityLevel's <CustomAttributes><Attribute Name Value/></CustomAttributes> as "N=V,N=V". */
+function customAttributes(ql: XmlElement): string {
+  const out: string[] = [];
+  for (const ca of childElements(ql, "CustomAttributes")) {
+    for (const a of childElements(ca, "Attribute")) {
+      const n = a.attrs["Name"];
+      if (n === undefined) throw manifestError(where(a) + ": Attribute has no Name");
+      out.push(n + "=" + (a.attrs["Value"] !== undefined ? a.attrs["Value"] : ""));
+    }
+  }
+  return out.join(",");
+}
+
+/**
+ * Why a StreamIndex is not played, or undefined when it is: a player plays audio and video;
+ * text, sparse streams (captions, chapters, script commands: they have a ParentStreamIndex
+ * or a text Subtype) and zoetrope thumbnails are skipped (MS-SSTR 2.2.2.3).
+ */
+function notPlayed(st: XmlElement): string | undefined {
+  const type = st.attrs["Type"];
+  const sub = st.attrs["Subtype"] !== undefined ? st.attrs["Subtype"] : "";
+  if (type !== "video" && type !== "audio") return "Type=\"" + (type !== undefined ? type : "") + "\"" + (sub !== "" ? " Subtype=\"" + sub + "\"" : "");
+  if (st.attrs["ParentStreamIndex"] !== undefined) return "sparse (ParentStreamIndex=\"" + st.attrs["ParentStreamIndex"] + "\")";
+  if (sub === "ZOET") return "zoetrope (Subtype=\"ZOET\")";
+  return undefined;
 }
 
 function isTrue(v: string | undefined): boolean {
@@ -60,8 +96,10 @@ function isTrue(v: string | undefined): boolean {
 export function parseMss(text: string, url: string, opts?: ParseOptions): Manifest {
   const limits = limitsOf(opts);
   const root = readManifestRoot(text, limits, "Smooth Streaming manifest", "SmoothStreamingMedia");
+  // MS-SSTR 2.2.2.1 requires MajorVersion 2; IIS Smooth Streaming 1.0 servers still write 1,
+  // with the same elements, and players accept both.
   const major = root.attrs["MajorVersion"];
-  if (major !== undefined && major !== "2") throw manifestError("unsupported MajorVersion " + major);
+  if (major !== undefined && major !== "2" && major !== "1") throw manifestError("unsupported MajorVersion " + major + " (1 and 2 are known)");
   let timescale = uint(root, "TimeScale");
   if (timescale === undefined) timescale = DEFAULT_TIMESCALE;
   if (timescale === 0 || timescale > 1000000000) throw manifestError("bad TimeScale " + fmtNum(timescale));
@@ -87,10 +125,10 @@ export function parseMss(text: string, url: string, opts?: ParseOptions): Manife
     const st = streams[si];
     const w = where(st);
     const typeAttr = st.attrs["Type"];
-    let type: MediaType | undefined = undefined;
-    if (typeAttr === "video" || typeAttr === "audio" || typeAttr === "text") type = typeAttr;
-    if (type === undefined) {
-      warnings.push(w + ": StreamIndex Type=\"" + (typeAttr !== undefined ? typeAttr : "") + "\" skipped");
+    const skip = notPlayed(st);
+    const type: MediaType = typeAttr === "audio" ? "audio" : "video";
+    if (skip !== undefined) {
+      warnings.push(w + ": StreamIndex " + (st.attrs["Name"] !== undefined ? "\"" + st.attrs["Name"] + "\" " : "") + skip + " is not played, skipped");
     } else {
       const tpl = st.attrs["Url"];
       if (tpl === undefined) throw manifestError(w + ": StreamIndex has no Url");
@@ -159,21 +197,21 @@ export function parseMss(text: string, url: string, opts?: ParseOptions): Manife
         if (ql.attrs["FourCC"] !== undefined) r.codecs = ql.attrs["FourCC"];
         if (st.attrs["Language"] !== undefined) r.lang = st.attrs["Language"];
         r.name = name;
+        const custom = customAttributes(ql);
         budget.take(0, times.length, qw);
         const segs: Segment[] = r.segments;
         for (let k = 0; k < times.length; k++) {
           const startUs = ticksToUs(times[k], ts);
           const endUs = ticksToUs(times[k] + durs[k], ts);
           segs.push({
-            url: resolveUrl(url, fillMssTemplate(tpl, bitrate, times[k])),
+            url: resolveUrl(url, fillMssTemplate(tpl, bitrate, times[k], custom)),
             startMs: usToMs(startUs),
             durationMs: usToMs(endUs - startUs),
             number: k,
           });
         }
         if (type === "video") video.push(r);
-        else if (type === "audio") audio.push(r);
-        else textR.push(r);
+        else audio.push(r);
       }
     }
   }
