@@ -1,0 +1,81 @@
+// A client of an external broker (mosquitto is the one tested). MQTT 5, because that is
+// where mqtt.js lets the application decide when to PUBACK (`customHandleAcks`): the
+// callback runs only after the database commit. mqtt.js handles one inbound packet at a
+// time, so this path commits per message (group commit still merges what arrives while a
+// transaction runs) — the embedded broker is the high-throughput path.
+// Session: clean:false with a session expiry, under a fixed client id, so whatever was
+// published while the collector was down — or delivered but not acknowledged when it
+// died — is delivered again when it reconnects.
+import mqtt, { IClientOptions, MqttClient } from "mqtt";
+import { Broker, Inbound } from "./broker.ts";
+
+export interface ExternalOptions {
+  url: string;
+  prefix: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  /** Logged once per problem. */
+  log(msg: string): void;
+}
+
+export class ExternalBroker implements Broker {
+  private client?: MqttClient;
+  readonly url: string;
+
+  constructor(readonly opts: ExternalOptions) {
+    this.url = opts.url;
+  }
+
+  async start(inbound: Inbound): Promise<void> {
+    const o = this.opts;
+    const options: IClientOptions = {
+      protocolVersion: 5,
+      clientId: o.clientId,
+      clean: false,
+      properties: { sessionExpiryInterval: 0xffffffff, receiveMaximum: 1000 },
+      username: o.username,
+      password: o.password,
+      reconnectPeriod: 1000,
+      connectTimeout: 10000,
+      resubscribe: true,
+      customHandleAcks: (topic: string, message: Buffer, _packet: unknown, done: (error: Error | number, code?: number) => void) => {
+        inbound(topic, message).then(
+          () => done(0),
+          (e: Error) => {
+            // No PUBACK: the broker keeps the message for this session. Reconnect so it
+            // is delivered again rather than waiting for the session's next connect.
+            o.log("ingest failed, not acknowledged: " + e.message);
+            done(e);
+            this.client?.reconnect();
+          },
+        );
+      },
+    };
+    const client = mqtt.connect(o.url, options);
+    this.client = client;
+    client.on("error", (e) => o.log("broker: " + e.message));
+    await new Promise<void>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error("no connection to " + o.url + " within 15 s")), 15000);
+      client.once("connect", () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    const filters = ["status", "capabilities", "receipt", "result"].map((k) => `${o.prefix}/+/${k}`);
+    const granted = await client.subscribeAsync(filters, { qos: 1 });
+    for (const g of granted) if (g.qos > 1) throw new Error("the broker refused the subscription to " + g.topic + " (check the collector's ACL)");
+  }
+
+  async publish(topic: string, payload: string | Buffer, opts: { retain?: boolean } = {}): Promise<void> {
+    const c = this.client;
+    if (c === undefined) throw new Error("broker not started");
+    await c.publishAsync(topic, payload, { qos: 1, retain: opts.retain === true });
+  }
+
+  async close(): Promise<void> {
+    const c = this.client;
+    this.client = undefined;
+    if (c !== undefined) await c.endAsync();
+  }
+}
