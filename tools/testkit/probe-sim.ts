@@ -27,6 +27,28 @@ export const SIM_CAPABILITIES: Statement[] = [
   cap("ott-download", { "content.url": "*", "ott.mode": "adaptive,fixed,parallel" }, ottResults, "now ... future / 10s"),
 ];
 
+/** A made-up but well-formed result for a specification (sequence number 0: set on publish). */
+export function madeUpResult(probeId: string, spec: Statement, c: Statement, now = Date.now()): Report {
+  const base = { probeId: probeId, seq: 0, token: spec.token ?? "", label: c.label ?? "", schema: "", startMs: now - 3000, endMs: now, parameters: spec.parameters, columns: c.results };
+  if (c.label?.startsWith("ping")) {
+    const mean = 200 + Math.round(Math.random() * 100);
+    return { ...base, prims: ["natural", "natural", "natural", "natural", "natural", "natural", "natural"], rows: [[mean - 50, mean, mean, mean + 80, 3, 0, 20]] };
+  }
+  if (c.label?.startsWith("traceroute")) {
+    const target = spec.parameters["destination.ip4"] ?? "127.0.0.1";
+    const hops = ["10.0.0.1", "192.0.2.1", target];
+    return { ...base, prims: ["natural", "natural", "address", "natural", "string", "boolean"], rows: hops.map((h, i) => [i + 1, 1, h, 300 * (i + 1), "", i === hops.length - 1]) };
+  }
+  const row: Cell[] = [now, 2500, 200, 0, 1, 1, 1, 3, 420, Math.floor(Math.random() * 2), 0, 1, 2400, 9000, 4.2, 3, 12, 0];
+  return { ...base, prims: ["time", "natural", "natural", "natural", "natural", "natural", "natural", "natural", "natural", "natural", "natural", "natural", "natural", "natural", "real", "natural", "natural", "natural"], rows: [row] };
+}
+
+/** A ping report for load tests and checks: no specification needed. */
+export function pingReport(probeId: string, token = "0".repeat(32), now = Date.now()): Report {
+  const spec: Statement = { kind: "specification", verb: "measure", version: 1, registry: REG, token, parameters: { "destination.ip4": "127.0.0.1" }, metadata: {}, results: [] };
+  return madeUpResult(probeId, spec, SIM_CAPABILITIES[0], now);
+}
+
 export interface ProbeSimOptions {
   url: string;
   probeId: string;
@@ -123,22 +145,9 @@ export class ProbeSim {
     this.running.set(token, t);
   }
 
-  /** A made-up but well-formed result for a specification. */
   resultFor(spec: Statement, c: Statement, now = Date.now()): Report {
-    const base = { probeId: this.o.probeId, seq: 0, token: spec.token ?? "", label: c.label ?? "", schema: "", startMs: now - 3000, endMs: now, parameters: spec.parameters, columns: c.results };
-    if (c.label?.startsWith("ping")) {
-      const mean = 200 + Math.round(Math.random() * 100);
-      return { ...base, prims: ["natural", "natural", "natural", "natural", "natural", "natural", "natural"], rows: [[mean - 50, mean, mean, mean + 80, 3, 0, 20]] };
-    }
-    if (c.label?.startsWith("traceroute")) {
-      const target = spec.parameters["destination.ip4"] ?? "127.0.0.1";
-      const hops = ["10.0.0.1", "192.0.2.1", target];
-      return { ...base, prims: ["natural", "natural", "address", "natural", "string", "boolean"], rows: hops.map((h, i) => [i + 1, 1, h, 300 * (i + 1), "", i === hops.length - 1]) };
-    }
-    const row: Cell[] = [now, 2500, 200, 0, 1, 1, 1, 3, 420, Math.floor(Math.random() * 2), 0, 1, 2400, 9000, 4.2, 3, 12, 0];
-    return { ...base, prims: ["time", "natural", "natural", "natural", "natural", "natural", "natural", "natural", "natural", "natural", "natural", "natural", "natural", "natural", "real", "natural", "natural", "natural"], rows: [row] };
+    return madeUpResult(this.o.probeId, spec, c, now);
   }
-
   /** Publishes a report under the next sequence number (QoS 1); resolves on PUBACK. */
   async publishReport(r: Report): Promise<number> {
     const seq = ++this.seq;
@@ -148,7 +157,7 @@ export class ProbeSim {
 
   /** A ping report for load tests: no specification needed. */
   pingReport(token = "0".repeat(32), now = Date.now()): Report {
-    return this.resultFor({ kind: "specification", verb: "measure", version: 1, registry: REG, token, parameters: { "destination.ip4": "127.0.0.1" }, metadata: {}, results: [] }, SIM_CAPABILITIES[0], now);
+    return pingReport(this.o.probeId, token, now);
   }
 
   async raw(topic: string, payload: Buffer | string): Promise<void> {
