@@ -18,6 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     .option("--mqtt-port <port>", "embedded broker port", port)
     .option("--broker-user <name>", "the collector's user name on an external broker")
     .option("--broker-password <pw>", "its password (or MINIPROBE_BROKER_PASSWORD)")
+    .option("--broker-client-id <id>", "the collector's client id on an external broker (its persistent session)")
     .option("--store <sqlite|file|url>", "sqlite (file in the data dir), a SQLite file, or postgres://…")
     .option("--data <dir>", "data directory (SQLite database)")
     .option("--http-host <host>", "HTTP listen address")
@@ -45,6 +46,7 @@ export async function main(argv: string[]): Promise<number> {
   set("mqttPort", o.mqttPort);
   set("brokerUser", o.brokerUser);
   set("brokerPassword", o.brokerPassword);
+  set("brokerClientId", o.brokerClientId);
   set("store", o.store);
   set("dataDir", o.data);
   set("httpHost", o.httpHost);

@@ -1,13 +1,17 @@
 // A client of an external broker (mosquitto is the one tested). MQTT 5, because that is
 // where mqtt.js lets the application decide when to PUBACK (`customHandleAcks`): the
 // callback runs only after the database commit. mqtt.js handles one inbound packet at a
-// time, so this path commits per message (group commit still merges what arrives while a
-// transaction runs) — the embedded broker is the high-throughput path.
+// time and would wait for each commit; instead the callback declines mqtt.js' own PUBACK
+// and the PUBACK is written after the commit (pipelined, up to the broker's in-flight
+// window), falling back to one-at-a-time if mqtt.js' packet writer is not there.
 // Session: clean:false with a session expiry, under a fixed client id, so whatever was
 // published while the collector was down — or delivered but not acknowledged when it
 // died — is delivered again when it reconnects.
 import mqtt, { IClientOptions, MqttClient } from "mqtt";
 import { Broker, Inbound } from "./broker.ts";
+
+/** Passed to mqtt.js' ack callback to mean "no PUBACK from you": see customHandleAcks. */
+const DEFERRED = new Error("acknowledged after the commit");
 
 export interface ExternalOptions {
   url: string;
@@ -39,22 +43,34 @@ export class ExternalBroker implements Broker {
       reconnectPeriod: 1000,
       connectTimeout: 10000,
       resubscribe: true,
-      customHandleAcks: (topic: string, message: Buffer, _packet: unknown, done: (error: Error | number, code?: number) => void) => {
+      customHandleAcks: (topic: string, message: Buffer, packet: unknown, done: (error: Error | number, code?: number) => void) => {
+        const id = (packet as { messageId?: number }).messageId;
+        const send = this.sendPacket();
+        if (send !== undefined && id !== undefined && (packet as { qos?: number }).qos === 1) {
+          // Pipelined: tell mqtt.js not to acknowledge (so it moves on to the next packet at
+          // once), and send the PUBACK ourselves after the commit. Many reports are then in
+          // flight together and share a transaction.
+          done(DEFERRED);
+          inbound(topic, message).then(
+            () => send({ cmd: "puback", messageId: id, reasonCode: 0 }),
+            (e: Error) => this.failed(e),
+          );
+          return;
+        }
         inbound(topic, message).then(
           () => done(0),
           (e: Error) => {
-            // No PUBACK: the broker keeps the message for this session. Reconnect so it
-            // is delivered again rather than waiting for the session's next connect.
-            o.log("ingest failed, not acknowledged: " + e.message);
             done(e);
-            this.client?.reconnect();
+            this.failed(e);
           },
         );
       },
     };
     const client = mqtt.connect(o.url, options);
     this.client = client;
-    client.on("error", (e) => o.log("broker: " + e.message));
+    client.on("error", (e) => {
+      if (e !== DEFERRED) o.log("broker: " + e.message);
+    });
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error("no connection to " + o.url + " within 15 s")), 15000);
       client.once("connect", () => {
@@ -65,6 +81,20 @@ export class ExternalBroker implements Broker {
     const filters = ["status", "capabilities", "receipt", "result"].map((k) => `${o.prefix}/+/${k}`);
     const granted = await client.subscribeAsync(filters, { qos: 1 });
     for (const g of granted) if (g.qos > 1) throw new Error("the broker refused the subscription to " + g.topic + " (check the collector's ACL)");
+  }
+
+  /** mqtt.js' packet writer (private API, present in v5): undefined if it ever goes away. */
+  private sendPacket(): ((p: Record<string, unknown>) => void) | undefined {
+    const c = this.client as unknown as { _sendPacket?: (p: Record<string, unknown>) => void } | undefined;
+    if (c === undefined || typeof c._sendPacket !== "function") return undefined;
+    return (p) => c._sendPacket!.call(c, p);
+  }
+
+  /** No PUBACK: the broker keeps the message for this session. Reconnect so it is
+   * delivered again now rather than at the session's next connect. */
+  private failed(e: Error): void {
+    this.opts.log("ingest failed, not acknowledged: " + e.message);
+    this.client?.reconnect();
   }
 
   async publish(topic: string, payload: string | Buffer, opts: { retain?: boolean } = {}): Promise<void> {
