@@ -60,6 +60,8 @@ export interface ProbeSimOptions {
   codec: ReportCodec;
   /** Delay between the receipt and the result of a specification. */
   resultDelayMs?: number;
+  /** Labels this probe answers with an exception (as a probe refusing a specification). */
+  refuse?: string[];
   /** Sequence number of the first report (default 1). */
   firstSeq?: number;
 }
@@ -132,8 +134,9 @@ export class ProbeSim {
     const token = m.token;
     this.specs.push(m);
     const c = SIM_CAPABILITIES.find((x) => x.label === m.label);
-    if (c === undefined) {
-      void this.client.publishAsync(this.topic("receipt"), writeMessage({ kind: "exception", token, message: "label: no capability matches label '" + m.label + "'" }), { qos: 1 });
+    if (c === undefined || this.o.refuse?.includes(c.label ?? "")) {
+      const why = c === undefined ? "label: no capability matches label '" + m.label + "'" : "destination.ip4: unreachable from this probe";
+      void this.client.publishAsync(this.topic("receipt"), writeMessage({ kind: "exception", token, message: why }), { qos: 1 });
       return;
     }
     const receipt: Statement = { ...m, kind: "receipt" };
