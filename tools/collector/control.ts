@@ -53,6 +53,18 @@ export function defaultWhen(cap: Statement): string {
   return "now";
 }
 
+/**
+ * How often a specification yields a report, or null for one report: a repeated scope
+ * (`repeat … / 1h`, or cron) reports once per repetition, an open-ended periodic scope
+ * (`now ... future / 10s`) once per period; anything else runs once (its period paces
+ * the measurement inside that one run, e.g. one ping per second for `now + 3s / 1s`).
+ */
+export function reportPeriodMs(w: When, end: number | undefined): number | null {
+  if (w.repeated) return w.periodMs ?? (w.cron !== undefined ? 60000 : null);
+  if (end === undefined && w.periodMs !== undefined) return w.periodMs;
+  return null;
+}
+
 export class Control {
   constructor(
     readonly store: Store,
@@ -94,7 +106,7 @@ export class Control {
     };
     spec.token = contentToken(spec);
     const span = whenSpan(w, now);
-    const period = w.periodMs ?? null;
+    const period = reportPeriodMs(w, span.end);
     const json = writeMessage(spec);
     await this.store.addSpec({
       token: spec.token, probe_id: req.probe, label: cap.label ?? "", when_text: whenText, spec_json: json, state: "pending",

@@ -14,13 +14,14 @@ export interface ApiRow {
   token: string;
   label: string;
   schema: string;
+  target: string | null;
   time: number;
   values: Record<string, Cell>;
 }
 
 export function apiRows(rows: ResultRow[]): ApiRow[] {
   return rows.map((r) => ({
-    probe: r.probe_id, seq: Number(r.seq), row: Number(r.idx), token: r.token, label: r.label, schema: r.schema,
+    probe: r.probe_id, seq: Number(r.seq), row: Number(r.idx), token: r.token, label: r.label, schema: r.schema, target: r.target ?? null,
     time: Number(r.t_ms), values: JSON.parse(r.vals) as Record<string, Cell>,
   }));
 }

@@ -98,6 +98,11 @@ export const migrations: Migration[] = [
     name: "per-probe credentials for the embedded broker",
     sql: ["CREATE TABLE probe_credentials (probe_id TEXT PRIMARY KEY, hash TEXT NOT NULL, created_ms BIGINT NOT NULL)"],
   },
+  {
+    version: 4,
+    name: "the measured target on each result row (plots per probe and target)",
+    sql: ["ALTER TABLE result_rows ADD COLUMN target TEXT"],
+  },
 ];
 
 export async function migrate(db: Db, list: Migration[] = migrations): Promise<number> {

@@ -62,6 +62,7 @@ export interface ResultRow {
   schema: string;
   t_ms: number;
   vals: string;
+  target: string | null;
 }
 
 export interface ResultQuery {
@@ -78,6 +79,12 @@ export interface ResultQuery {
 }
 
 const REPORT_CHUNK = 400;
+
+/** What a measurement was aimed at, for plotting per target. */
+export function targetOf(parameters: Record<string, string>): string | null {
+  for (const k of ["destination.ip4", "destination.ip6", "destination.name", "content.url", "url"]) if (parameters[k] !== undefined) return parameters[k];
+  return null;
+}
 const ROW_CHUNK = 1000;
 
 /** Live specifications: the probe may still send results for them. */
@@ -132,17 +139,18 @@ export class Store {
     let n = 0;
     const flush = async () => {
       if (n === 0) return;
-      await q.run("INSERT INTO result_rows (probe_id, seq, idx, token, label, schema, t_ms, vals) VALUES " + valuesList(n, 8) +
+      await q.run("INSERT INTO result_rows (probe_id, seq, idx, token, label, schema, t_ms, vals, target) VALUES " + valuesList(n, 9) +
         " ON CONFLICT (probe_id, seq, idx) DO NOTHING", params);
       params = [];
       n = 0;
     };
     for (const r of reports) {
+      const target = targetOf(r.parameters);
       for (let i = 0; i < r.rows.length; i++) {
         const row = r.rows[i];
         const vals: Record<string, Cell> = {};
         for (let c = 0; c < r.columns.length; c++) vals[r.columns[c]] = row[c] ?? null;
-        params.push(r.probeId, r.seq, i, r.token, r.label, r.schema, Math.round(rowTime(r, row, now)), JSON.stringify(vals));
+        params.push(r.probeId, r.seq, i, r.token, r.label, r.schema, Math.round(rowTime(r, row, now)), JSON.stringify(vals), target);
         if (++n >= ROW_CHUNK) await flush();
       }
     }
@@ -346,7 +354,7 @@ export class Store {
     const dir = f.order === "asc" ? "ASC" : "DESC";
     p.push(f.limit);
     return this.db.query<ResultRow & Record<string, unknown>>(
-      "SELECT probe_id, seq, idx, token, label, schema, t_ms, vals FROM result_rows" + (where.length ? " WHERE " + where.join(" AND ") : "") +
+      "SELECT probe_id, seq, idx, token, label, schema, t_ms, vals, target FROM result_rows" + (where.length ? " WHERE " + where.join(" AND ") : "") +
         ` ORDER BY t_ms ${dir}, probe_id ${dir}, seq ${dir}, idx ${dir} LIMIT ?`,
       p,
     );
