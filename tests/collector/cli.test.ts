@@ -87,7 +87,7 @@ test("probes, capabilities, run, results, interrupt, probe add; exit codes", asy
   t.is(cfg.prefix, "miniprobe");
   t.is(cfg.registryUrl, url + "/registry/miniprobe.json");
   t.true(await c.credentials.verify("newprobe", cfg.password));
-  const reg = await (await fetch(cfg.registryUrl)).json();
+  const reg = (await (await fetch(cfg.registryUrl)).json()) as { "registry-format": string; elements: { name: string }[] };
   t.is(reg["registry-format"], "mplane-0");
-  t.true(reg.elements.some((e: { name: string }) => e.name === "ott.mos"));
+  t.true(reg.elements.some((e) => e.name === "ott.mos"));
 });

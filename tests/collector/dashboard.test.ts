@@ -41,13 +41,13 @@ test("a ping specification sent from the dashboard form ends as a point on the R
   await page.fill("#f-params", "destination.ip4=127.0.0.1");
   await page.fill("#f-when", "now + 3s / 1s");
   await page.click("#f-send");
-  await page.waitForFunction(() => document.querySelector("#f-out")?.textContent?.startsWith("sent "), undefined, { timeout: 30000 });
+  await page.waitForSelector("#f-out:text-matches('^sent ')", { timeout: 30000 });
   const token = await page.getAttribute("#f-out", "data-token");
   t.regex(token ?? "", /^[0-9a-f]{32}$/);
   // The point on the plot: uPlot has one x value and the series is named probe → target.
-  await page.waitForFunction(() => document.querySelector("#rtt")?.getAttribute("data-points") === "1", undefined, { timeout: 30000 });
+  await page.waitForSelector('#rtt[data-points="1"]', { state: "attached", timeout: 30000 });
   t.is(await page.locator("#rtt .u-legend .u-series").nth(1).locator(".u-label").textContent(), "dash1 → 127.0.0.1");
-  t.is(sim.specs[0].token, token);
+  t.is(sim.specs[0].token, token ?? undefined);
   t.is(sim.specs[0].parameters["destination.ip4"], "127.0.0.1");
   t.is(await page.getAttribute("#ott", "data-points"), "1");
   t.deepEqual(await page.locator("#trace tbody tr td:nth-child(2)").allTextContents(), ["10.0.0.1", "192.0.2.1", "127.0.0.1"]);

@@ -3,9 +3,11 @@ import { printRows, BenchRow } from "./report.ts";
 import { bench as foundation } from "./foundation.ts";
 import { bench as ott } from "./ott.ts";
 import { bench as pingTraceroute } from "./ping-traceroute.ts";
+import { bench as collector } from "./collector.ts";
 
 const sections: { name: string; run: () => Promise<BenchRow[]> }[] = [{ name: "foundation", run: foundation }, { name: "ott", run: ott }];
 sections.push({ name: "ping-traceroute", run: pingTraceroute });
+sections.push({ name: "collector", run: collector });
 
 const only = process.argv.slice(2);
 for (const s of sections) {
