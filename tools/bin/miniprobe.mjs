@@ -8,7 +8,7 @@ import { register } from "tsx/esm/api";
 register();
 const argv = process.argv.slice(2);
 const [sub, next] = argv;
-if (sub === "probe" && next !== "add" && next !== "--help" && next !== "-h" && next !== undefined) {
+if (sub === "probe" && next !== "add") {
   const { main } = await import("../../targets/node/main.ts");
   process.exitCode = await main(argv.slice(1));
 } else if (sub === "collector") {
