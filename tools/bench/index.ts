@@ -5,11 +5,13 @@ import { bench as ott } from "./ott.ts";
 import { bench as pingTraceroute } from "./ping-traceroute.ts";
 import { bench as tstat } from "./tstat.ts";
 import { bench as manifestMemory } from "./manifest-memory.ts";
+import { bench as collector } from "./collector.ts";
 
 const sections: { name: string; run: () => Promise<BenchRow[]> }[] = [{ name: "foundation", run: foundation }, { name: "ott", run: ott }];
 sections.push({ name: "ping-traceroute", run: pingTraceroute });
 sections.push({ name: "tstat", run: tstat });
 sections.push({ name: "manifest-memory", run: manifestMemory });
+sections.push({ name: "collector", run: collector });
 
 const only = process.argv.slice(2);
 for (const s of sections) {

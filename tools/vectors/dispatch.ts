@@ -13,8 +13,9 @@ import { fns as manifestFns } from "./fns/manifest";
 import { fns as ottFns } from "./fns/ott";
 import { fns as agentFns } from "./fns/agent";
 import { fns as tstatFns } from "./fns/tstat";
+import { fns as reportFns } from "./fns/report";
 
-const tables: { [name: string]: VectorFn }[] = [utilFns, modelFns, pingFns, tracerouteFns, manifestFns, ottFns, agentFns, tstatFns];
+const tables: { [name: string]: VectorFn }[] = [utilFns, modelFns, pingFns, tracerouteFns, manifestFns, ottFns, agentFns, tstatFns, reportFns];
 
 function lookup(name: string): VectorFn | undefined {
   for (const t of tables) {
