@@ -12,8 +12,9 @@ import { fns as tracerouteFns } from "./fns/traceroute";
 import { fns as manifestFns } from "./fns/manifest";
 import { fns as ottFns } from "./fns/ott";
 import { fns as reportFns } from "./fns/report";
+import { fns as mqttFns } from "./fns/mqtt";
 
-const tables: { [name: string]: VectorFn }[] = [utilFns, modelFns, pingFns, tracerouteFns, manifestFns, ottFns, reportFns];
+const tables: { [name: string]: VectorFn }[] = [utilFns, modelFns, pingFns, tracerouteFns, manifestFns, ottFns, reportFns, mqttFns];
 
 function lookup(name: string): VectorFn | undefined {
   for (const t of tables) {
