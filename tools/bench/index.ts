@@ -3,9 +3,12 @@ import { printRows, BenchRow } from "./report.ts";
 import { bench as foundation } from "./foundation.ts";
 import { bench as ott } from "./ott.ts";
 import { bench as pingTraceroute } from "./ping-traceroute.ts";
+import { bench as reportCodec } from "./report-codec.ts";
+import { bench as mqtt } from "./mqtt.ts";
 
 const sections: { name: string; run: () => Promise<BenchRow[]> }[] = [{ name: "foundation", run: foundation }, { name: "ott", run: ott }];
 sections.push({ name: "ping-traceroute", run: pingTraceroute });
+sections.push({ name: "report-codec", run: reportCodec }, { name: "mqtt", run: mqtt });
 
 const only = process.argv.slice(2);
 for (const s of sections) {
