@@ -61,6 +61,40 @@ function cont(bytes: string, i: number, n: number): number {
   return b >= 0x80 && b < 0xc0 ? b - 0x80 : -1;
 }
 
+/** Length of the well-formed UTF-8 sequence at i (1-4), or 0 when the bytes there are not one. */
+function seqLen(bytes: string, i: number, n: number): number {
+  const b = bytes.charCodeAt(i);
+  if (b < 0x80) return 1;
+  if (b >= 0xc2 && b < 0xe0) return cont(bytes, i + 1, n) >= 0 ? 2 : 0;
+  if (b >= 0xe0 && b < 0xf0) {
+    const c1 = cont(bytes, i + 1, n);
+    if (c1 < 0 || cont(bytes, i + 2, n) < 0) return 0;
+    if (b === 0xe0 && c1 < 0x20) return 0; // overlong
+    if (b === 0xed && c1 >= 0x20) return 0; // surrogates
+    return 3;
+  }
+  if (b >= 0xf0 && b < 0xf5) {
+    const c1 = cont(bytes, i + 1, n);
+    if (c1 < 0 || cont(bytes, i + 2, n) < 0 || cont(bytes, i + 3, n) < 0) return 0;
+    if (b === 0xf0 && c1 < 0x10) return 0; // overlong
+    if (b === 0xf4 && c1 >= 0x10) return 0; // above U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+
+/** True when the byte string is well-formed UTF-8 (the same answer on every runtime). */
+export function isUtf8(bytes: string): boolean {
+  const n = bytes.length;
+  let i = 0;
+  while (i < n) {
+    const l = seqLen(bytes, i, n);
+    if (l === 0) return false;
+    i = i + l;
+  }
+  return true;
+}
+
 /** Core text of a UTF-8 byte string (never fails; see the file comment for bad bytes). */
 export function utf8Decode(bytes: string): string {
   if (BYTE_STRINGS || isAscii(bytes)) return bytes;

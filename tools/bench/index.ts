@@ -6,6 +6,8 @@ import { bench as pingTraceroute } from "./ping-traceroute.ts";
 import { bench as tstat } from "./tstat.ts";
 import { bench as manifestMemory } from "./manifest-memory.ts";
 import { bench as collector } from "./collector.ts";
+import { bench as reportCodec } from "./report-codec.ts";
+import { bench as mqtt } from "./mqtt.ts";
 
 const sections: { name: string; run: () => Promise<BenchRow[]> }[] = [{ name: "foundation", run: foundation }, { name: "ott", run: ott }];
 sections.push({ name: "ping-traceroute", run: pingTraceroute });

@@ -14,8 +14,9 @@ import { fns as ottFns } from "./fns/ott";
 import { fns as agentFns } from "./fns/agent";
 import { fns as tstatFns } from "./fns/tstat";
 import { fns as reportFns } from "./fns/report";
+import { fns as mqttFns } from "./fns/mqtt";
 
-const tables: { [name: string]: VectorFn }[] = [utilFns, modelFns, pingFns, tracerouteFns, manifestFns, ottFns, agentFns, tstatFns, reportFns];
+const tables: { [name: string]: VectorFn }[] = [utilFns, modelFns, pingFns, tracerouteFns, manifestFns, ottFns, agentFns, tstatFns, reportFns, mqttFns];
 
 function lookup(name: string): VectorFn | undefined {
   for (const t of tables) {

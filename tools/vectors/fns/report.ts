@@ -187,6 +187,15 @@ export function reportOut(r: Report): JsonObject {
 export const fns: { [name: string]: VectorFn } = {
   /** in: report JSON -> hex of its protobuf bytes. */
   "report.encode": (i) => toHex(encodeReport(reportIn(i))),
+  /** in {report, n}: encodes n times (for the benchmark) -> hex of the last encoding. */
+  "report.encodeRepeat": (i) => {
+    const o = i as JsonObject;
+    const r = reportIn(o["report"]);
+    const n = o["n"] as number;
+    let out = "";
+    for (let k = 0; k < n; k++) out = encodeReport(r);
+    return toHex(out);
+  },
   /** in: hex -> report JSON. */
   "report.decode": (i) => reportOut(decodeReport(fromHex(i as string))),
   /** in: hex -> hex of encode(decode(bytes)): unknown fields dropped, the rest kept byte for byte. */
