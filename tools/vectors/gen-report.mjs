@@ -251,7 +251,7 @@ const reports = {
   "doubles": { rows: [doubles.map((d) => ({ kind: "real", value: numOut(numIn(d)) })), doubles.map((d) => ({ kind: "time", value: numOut(numIn(d)) }))] },
   "empty-rows": { columns: ["a", ""], rows: [[], [{ kind: "absent" }, { kind: "absent" }], []] },
   "long-string": { label: "x".repeat(200), rows: [[{ kind: "string", value: "abcdefghij".repeat(1700) }]] },
-  "very-long-string": { rows: [[{ kind: "string", value: "0123456789abcdef".repeat(20000) }]] },
+  "very-long-string": { rows: [[{ kind: "string", value: "0123456789abcdef".repeat(1100) }]] },
   "non-ascii": { probeId: "sonde-été", label: "日本語 €", columns: ["𝄞"], rows: [[{ kind: "string", value: "héllo wörld €𝄞 日本" }]], exceptions: [{ message: "échec", field: "ç" }] },
   "non-ascii-hex": { probeId: { hex: "736f6e64652dc3a974c3a9" }, rows: [[{ kind: "string", value: { hex: "f09d849ee282acc3a9" } }]] },
   "invalid-utf8": {
@@ -269,7 +269,7 @@ for (const [name, r] of Object.entries(reports)) {
   add({ id: `report-encode-${name}`, fn: "report.encode", in: r, out: hex });
   const d = decode(hex);
   add({ id: `report-decode-${name}`, fn: "report.decode", in: hex, ...d });
-  add({ id: `report-reencode-${name}`, fn: "report.reencode", in: hex, out: hex });
+  if (hex.length < 4000) add({ id: `report-reencode-${name}`, fn: "report.reencode", in: hex, out: hex });
 }
 // Encoder refusals name the field.
 add({ id: "report-encode-seq-fraction", fn: "report.encode", in: { seq: 1.5 }, error: { code: "EINVAL", field: "seq" } });
