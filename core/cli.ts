@@ -54,6 +54,7 @@ function specOf(m: Message): Statement {
 export async function runCli(host: Host, argv: string[]): Promise<number> {
   let mode = "";
   let input = "";
+  let probeId: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--capabilities" || a === "--registry" || a === "--version" || a === "--help" || a === "-h") mode = a;
@@ -62,8 +63,7 @@ export async function runCli(host: Host, argv: string[]): Promise<number> {
       input = i + 1 < argv.length ? argv[i + 1] : "";
       i = i + 1;
     } else if (a === "--probe-id") {
-      const id = i + 1 < argv.length ? argv[i + 1] : "";
-      host.info.probeId = id;
+      probeId = i + 1 < argv.length ? argv[i + 1] : "";
       i = i + 1;
     } else {
       host.log("error", "unknown argument '" + a + "'");
@@ -80,7 +80,7 @@ export async function runCli(host: Host, argv: string[]): Promise<number> {
     return mode === "--help" || mode === "-h" ? EXIT_OK : EXIT_USAGE;
   }
   if (mode === "--capabilities" || mode === "--once") await probeTools(host);
-  const agent = new Agent(host, measurements);
+  const agent = new Agent(host, measurements, { probeId: probeId });
   if (mode === "--capabilities") {
     const env: Envelope = { kind: "envelope", envelope: "message", contents: agent.capabilities() };
     host.write(writeMessage(env, 2) + "\n");

@@ -71,12 +71,12 @@ for (const rt of runtimes) {
 
 test("loopback: busybox ping (applet of the busybox binary, found by probeTools) on Node in-process", async (t) => {
   const a = await nodeAgent([ping], [], { busybox: { path: "/usr/bin/busybox", flavour: "busybox" } });
-  if (a.host.tools.ping === undefined) {
+  if (a.tools.ping === undefined) {
     t.pass("busybox has no ping applet here");
     return;
   }
-  t.is(a.host.tools.ping.flavour, "busybox");
-  t.true((a.host.tools.ping.flags ?? []).includes("-W"));
+  t.is(a.tools.ping.flavour, "busybox");
+  t.true((a.tools.ping.flags ?? []).includes("-W"));
   const msg = await a.run(avg4("127.0.0.1"));
   checkAverage(t, msg, 4, 1, 5000, "busybox");
   const d = await a.run(specification("ping-detail-ip4", "now + 1s / 0.5s", { "destination.ip4": "127.0.0.1", ...P }));
@@ -153,7 +153,7 @@ viaTopo("every runtime: host name resolved by the tool (fakedns) and the address
 
 viaTopo("busybox ping through the topology agrees with iputils on the delay", async (t, tp) => {
   const a = await nodeAgent([ping], tp.inProbe, { busybox: { path: "/usr/bin/busybox", flavour: "busybox" } });
-  if (a.host.tools.ping === undefined) {
+  if (a.tools.ping === undefined) {
     t.pass("no busybox ping");
     return;
   }

@@ -186,20 +186,21 @@ export function nsHost(base: Host, prefix: string[]): Host {
   return {
     ...base,
     exec(argv: string[], o: ExecOptions, cb: Callback<ExecResult>) {
-      ex([...prefix, ...argv], o, cb);
+      return ex([...prefix, ...argv], o, cb);
     },
   };
 }
 
 /** An in-process Node Agent over `measurements`, tools probed first (as the CLI does). */
-export async function nodeAgent(measurements: Measurement[], prefix: string[] = [], tools?: ToolSet): Promise<{ host: Host; run(spec: Record<string, unknown>): Promise<Record<string, unknown>> }> {
+export async function nodeAgent(measurements: Measurement[], prefix: string[] = [], tools?: ToolSet): Promise<{ host: Host; tools: ToolSet; run(spec: Record<string, unknown>): Promise<Record<string, unknown>> }> {
   const base = createHost({ logLevel: "error" });
   if (tools) base.tools = tools;
   const host = prefix.length > 0 ? nsHost(base, prefix) : base;
   await probeTools(host);
-  const agent = new Agent(host, measurements);
+  const agent = new Agent(host, measurements, { tools: host.tools });
   return {
     host,
+    tools: agent.device.tools,
     async run(spec) {
       const out = await agent.handle(readMessage(parseJson(JSON.stringify(spec))) as Statement);
       return JSON.parse(writeMessage(out, 0)) as Record<string, unknown>;
