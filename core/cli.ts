@@ -7,7 +7,7 @@ import { Host } from "./host";
 import { Agent } from "./agent/agent";
 import { readFile } from "./host-async";
 import { measurements } from "./measurements/index";
-import { probeTools } from "./tools/probe";
+import { discoverTools } from "./tools/discover";
 import { Envelope, Message, Statement, readMessage, writeMessage } from "./model/statement";
 import { ProbeError, asProbeError } from "./util/errors";
 import { parseJson, writeJson } from "./util/json";
@@ -18,11 +18,13 @@ export const EXIT_EXCEPTION = 2;
 export const EXIT_USAGE = 64;
 
 const USAGE = [
-  "usage: miniprobe [--probe-id ID] --capabilities | --registry | --once FILE|- | --version",
+  "usage: miniprobe [--probe-id ID] [--tool NAME=PATH]... --capabilities | --registry | --once FILE|- | --version",
   "  --capabilities   print this device's capabilities (one mPlane envelope)",
   "  --registry       print miniprobe's element registry (mPlane registry format)",
   "  --once FILE|-    run one mPlane specification (file, or - for stdin); print the result",
   "                   (exit 0) or an mPlane exception naming the offending field (exit 2)",
+  "  --probe-id ID    the probe's identity in every result's metadata (default: host name)",
+  "  --tool NAME=PATH use this program for NAME (ping, traceroute, scamper, curl ...)",
   "",
 ].join("\n");
 
@@ -55,12 +57,24 @@ export async function runCli(host: Host, argv: string[]): Promise<number> {
   let mode = "";
   let input = "";
   let probeId: string | undefined;
+  const toolPaths: { [name: string]: string } = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--capabilities" || a === "--registry" || a === "--version" || a === "--help" || a === "-h") mode = a;
     else if (a === "--once") {
       mode = a;
       input = i + 1 < argv.length ? argv[i + 1] : "";
+      i = i + 1;
+    } else if (a === "--tool") {
+      // --tool NAME=PATH: use this program for NAME (repeatable)
+      const v = i + 1 < argv.length ? argv[i + 1] : "";
+      const eq = v.indexOf("=");
+      if (eq <= 0 || eq === v.length - 1) {
+        host.log("error", "--tool takes NAME=PATH, e.g. --tool ping=/opt/bin/ping");
+        host.write(USAGE);
+        return EXIT_USAGE;
+      }
+      toolPaths[v.substring(0, eq)] = v.substring(eq + 1);
       i = i + 1;
     } else if (a === "--probe-id") {
       probeId = i + 1 < argv.length ? argv[i + 1] : "";
@@ -79,8 +93,8 @@ export async function runCli(host: Host, argv: string[]): Promise<number> {
     host.write(USAGE);
     return mode === "--help" || mode === "-h" ? EXIT_OK : EXIT_USAGE;
   }
-  if (mode === "--capabilities" || mode === "--once") await probeTools(host);
-  const agent = new Agent(host, measurements, { probeId: probeId });
+  const tools = mode === "--capabilities" || mode === "--once" ? await discoverTools(host, { paths: toolPaths }) : {};
+  const agent = new Agent(host, measurements, { probeId: probeId, tools: tools });
   if (mode === "--capabilities") {
     const env: Envelope = { kind: "envelope", envelope: "message", contents: agent.capabilities() };
     host.write(writeMessage(env, 2) + "\n");

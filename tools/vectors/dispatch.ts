@@ -11,8 +11,9 @@ import { fns as pingFns } from "./fns/ping";
 import { fns as tracerouteFns } from "./fns/traceroute";
 import { fns as manifestFns } from "./fns/manifest";
 import { fns as ottFns } from "./fns/ott";
+import { fns as toolsFns } from "./fns/tools";
 
-const tables: { [name: string]: VectorFn }[] = [utilFns, modelFns, pingFns, tracerouteFns, manifestFns, ottFns];
+const tables: { [name: string]: VectorFn }[] = [utilFns, modelFns, pingFns, tracerouteFns, manifestFns, ottFns, toolsFns];
 
 function lookup(name: string): VectorFn | undefined {
   for (const t of tables) {

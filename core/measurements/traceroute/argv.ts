@@ -10,7 +10,7 @@
 import { ProbeError } from "../../util/errors";
 import { fmtNum } from "../../util/num";
 import { Destination, ToolRef, destinationOf, naturalParam } from "../target";
-import { toolArgv0 } from "../../tools/probe";
+import { toolArgv0 } from "../../tools/classify";
 
 export const P_PROTOCOL = "traceroute.protocol";
 export const P_HOPS = "traceroute.hops.max";

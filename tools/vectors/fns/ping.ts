@@ -10,7 +10,7 @@ import { CapabilityTemplate, Device } from "../../../core/measurements/types";
 import { pingArgv } from "../../../core/measurements/ping/argv";
 import { ToolRef } from "../../../core/measurements/target";
 import { ping } from "../../../core/measurements/ping/index";
-import { helpFlags, identify } from "../../../core/tools/probe";
+import { helpFlags, identify } from "../../../core/tools/classify";
 
 export const fns: { [name: string]: VectorFn } = {
   /** in {flavour, text, bareMeans?} -> the flavour's record (see parsePingToJson). */
