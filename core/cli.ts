@@ -18,13 +18,14 @@ export const EXIT_EXCEPTION = 2;
 export const EXIT_USAGE = 64;
 
 const USAGE = [
-  "usage: miniprobe [--probe-id ID] [--tool NAME=PATH]... --capabilities | --registry | --once FILE|- | --version",
+  "usage: miniprobe [--probe-id ID] [--tool NAME=PATH]... [--registry-url URL] --capabilities | --registry | --once FILE|- | --version",
   "  --capabilities   print this device's capabilities (one mPlane envelope)",
   "  --registry       print miniprobe's element registry (mPlane registry format)",
   "  --once FILE|-    run one mPlane specification (file, or - for stdin); print the result",
   "                   (exit 0) or an mPlane exception naming the offending field (exit 2)",
   "  --probe-id ID    the probe's identity in every result's metadata (default: host name)",
   "  --tool NAME=PATH use this program for NAME (ping, traceroute, scamper, curl ...)",
+  "  --registry-url URL  the registry URI capabilities name (serve --registry there)",
   "",
 ].join("\n");
 
@@ -58,6 +59,7 @@ export async function runCli(host: Host, argv: string[]): Promise<number> {
   let input = "";
   let probeId: string | undefined;
   const toolPaths: { [name: string]: string } = {};
+  let registryUrl: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--capabilities" || a === "--registry" || a === "--version" || a === "--help" || a === "-h") mode = a;
@@ -75,6 +77,14 @@ export async function runCli(host: Host, argv: string[]): Promise<number> {
         return EXIT_USAGE;
       }
       toolPaths[v.substring(0, eq)] = v.substring(eq + 1);
+      i = i + 1;
+    } else if (a === "--registry-url") {
+      registryUrl = i + 1 < argv.length ? argv[i + 1] : "";
+      if (registryUrl.length === 0) {
+        host.log("error", "--registry-url takes the URL where clients fetch this probe's registry");
+        host.write(USAGE);
+        return EXIT_USAGE;
+      }
       i = i + 1;
     } else if (a === "--probe-id") {
       probeId = i + 1 < argv.length ? argv[i + 1] : "";
@@ -94,14 +104,14 @@ export async function runCli(host: Host, argv: string[]): Promise<number> {
     return mode === "--help" || mode === "-h" ? EXIT_OK : EXIT_USAGE;
   }
   const tools = mode === "--capabilities" || mode === "--once" ? await discoverTools(host, { paths: toolPaths }) : {};
-  const agent = new Agent(host, measurements, { probeId: probeId, tools: tools });
+  const agent = new Agent(host, measurements, { probeId: probeId, tools: tools, registryUrl: registryUrl });
   if (mode === "--capabilities") {
     const env: Envelope = { kind: "envelope", envelope: "message", contents: agent.capabilities() };
     host.write(writeMessage(env, 2) + "\n");
     return EXIT_OK;
   }
   if (mode === "--registry") {
-    host.write(writeJson(agent.registry.document(), { indent: 2 }) + "\n");
+    host.write(writeJson(agent.registry.document(agent.registryUrl), { indent: 2 }) + "\n");
     return EXIT_OK;
   }
   let spec: Statement;

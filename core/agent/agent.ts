@@ -4,8 +4,8 @@
 import { Host, ToolSet } from "../host";
 import { Registry, MINIPROBE_REGISTRY_URI, Prim } from "../model/registry";
 import { Message, MplaneException, Statement, contentToken, derive } from "../model/statement";
-import { validateSpec } from "../model/validate";
-import { schedule } from "../model/when";
+import { Offered, fillableOf } from "../model/match";
+import { Accepted, accept } from "./accept";
 import { Cell, Device, Measurement, NONE, ResultTable, Variant } from "../measurements/types";
 import { runMeasurement } from "./runner";
 import { ProbeError, asProbeError } from "../util/errors";
@@ -28,6 +28,8 @@ export interface AgentOptions {
   tools?: ToolSet;
   /** Written into every result's metadata (default: the host name). */
   probeId?: string;
+  /** The registry URI capabilities name (default MINIPROBE_REGISTRY_URI): make it resolve. */
+  registryUrl?: string;
   /** Device options from the configuration (e.g. "tstat.logDir"). */
   options?: { [key: string]: string };
 }
@@ -47,8 +49,12 @@ export class Agent {
   readonly registry = new Registry();
   readonly device: Device;
   private readonly offers: Offer[] = [];
+  private readonly matchable: Offered[] = [];
+  /** The registry URI every capability names (where an mPlane client fetches the registry). */
+  readonly registryUrl: string;
 
   constructor(host: Host, measurements: Map<string, Measurement> | Measurement[], readonly opts: AgentOptions = {}) {
+    this.registryUrl = opts.registryUrl !== undefined ? opts.registryUrl : MINIPROBE_REGISTRY_URI;
     this.device = {
       host: host,
       tools: opts.tools !== undefined ? opts.tools : host.tools,
@@ -63,11 +69,12 @@ export class Agent {
       this.registry.add(m.elements);
       for (const t of m.capabilities(this.device)) {
         const cap: Statement = {
-          kind: "capability", verb: "measure", version: 1, registry: MINIPROBE_REGISTRY_URI, label: t.label,
+          kind: "capability", verb: "measure", version: 1, registry: this.registryUrl, label: t.label,
           when: t.when, parameters: t.parameters, metadata: {}, results: t.results,
         };
         cap.token = contentToken(cap);
         this.offers.push({ cap: cap, measurement: m, variant: t.variant !== undefined ? t.variant : {}, defaults: t.defaults });
+        this.matchable.push({ cap: cap, fillable: fillableOf(cap, t.defaults) });
       }
     }
   }
@@ -78,50 +85,31 @@ export class Agent {
     return out;
   }
 
-  private find(spec: Statement): Offer | undefined {
-    for (const o of this.offers) if (spec.label !== undefined && o.cap.label === spec.label) return o;
-    if (spec.label !== undefined) return undefined;
-    // No label: the first capability with the same parameter names and verb (the schema).
-    const names = Object.keys(spec.parameters).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(",");
-    for (const o of this.offers) {
-      const capNames = Object.keys(o.cap.parameters).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(",");
-      if (capNames === names && o.cap.verb === spec.verb) return o;
-    }
-    return undefined;
-  }
-
   exception(token: string, e: unknown): MplaneException {
     const pe = asProbeError(e);
     return { kind: "exception", token: token, message: pe.message };
   }
 
   /** Runs one specification to completion: a result, or an exception naming what failed. */
+  /** Matches and validates a specification (nothing runs): the offer, its parameters and run. */
+  accept(spec: Statement): Accepted {
+    return accept(spec, this.matchable, (i) => this.offers[i].defaults, this.registry, this.device.host.now());
+  }
+
+  /** Runs one specification to completion: a result, or an exception naming what failed. */
   async handle(spec: Statement, cancel?: Cancel): Promise<Message> {
     const token = spec.token !== undefined ? spec.token : contentToken(spec);
-    const offer = this.find(spec);
-    if (offer === undefined) {
-      return this.exception(token, new ProbeError("ENOCAP", "no capability matches label '" + (spec.label !== undefined ? spec.label : "") + "'", "label"));
-    }
     try {
-      const tzero = this.device.host.now();
-      const valid = validateSpec(spec, offer.cap, this.registry, tzero, offer.defaults);
-      const runs = schedule(valid.when, tzero, 1);
-      if (runs.length === 0) throw new ProbeError("ESPEC", "the scope has already ended", "when");
-      const run = runs[0];
-      if (run.endMs === undefined) {
-        throw new ProbeError("ESPEC", "an open-ended scope runs until interrupted: give it an end (e.g. now + 30s / 1s)", "when");
-      }
-      if (valid.when.repeated) {
-        throw new ProbeError("ESPEC", "repeated scopes are scheduled by the agent's scheduler, not by one run", "when");
-      }
-      const wait = run.startMs - this.device.host.now();
+      const a = this.accept(spec);
+      const offer = this.offers[a.index];
+      const wait = a.run.startMs - this.device.host.now();
       const maxWait = this.opts.maxStartDelayMs !== undefined ? this.opts.maxStartDelayMs : 86400000;
       if (wait > maxWait) throw new ProbeError("ESPEC", "starts too far ahead for this probe", "when");
       if (wait > 0) await sleep(this.device.host, wait);
       const table = await runMeasurement(this.device, {
-        measurement: offer.measurement, variant: offer.variant, label: valid.spec.label as string, params: valid.spec.parameters, run: run,
+        measurement: offer.measurement, variant: offer.variant, label: a.valid.spec.label as string, params: a.valid.spec.parameters, run: a.run,
       }, cancel);
-      return this.result(valid.spec, token, table);
+      return this.result(a.valid.spec, token, table);
     } catch (e) {
       return this.exception(token, e);
     }

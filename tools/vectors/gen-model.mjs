@@ -185,3 +185,51 @@ out("model-spec", withDefaults.concat(v.map(([id, c, s, field]) => {
   for (const [k, val] of Object.entries(c.parameters)) if (!(k in filled.parameters) && !val.includes("*") && !val.includes(",") && !val.includes("...")) filled.parameters[k] = val;
   return { ...base, out: filled };
 })));
+
+// --- matching a specification to a capability by schema and scope (core/model/match.ts);
+// the label only picks among equals. Capabilities as this probe offers them.
+const mcap = (label, when, params, results, defaults) => ({ capability: "measure", version: 1, label, registry: "r", when, parameters: params, results, defaults });
+const PING_P = (dest) => ({ [dest]: "*", "ping.payload.octets": "16 ... 65000", "ping.ttl": "1 ... 255", "ping.timeout.s": "1 ... 60" });
+const PING_D = { "ping.payload.octets": "56", "ping.ttl": "64", "ping.timeout.s": "2" };
+const AVG = ["delay.twoway.icmp.us.min", "delay.twoway.icmp.us.mean", "delay.twoway.icmp.us.max", "delay.twoway.icmp.count", "packets.lost"];
+const DET = ["time", "delay.twoway.icmp.us", "ping.sequence", "ping.reply.ttl"];
+const TR_P = { "destination.ip4": "*", "traceroute.protocol": "udp,icmp,tcp", "traceroute.hops.max": "1 ... 64", "traceroute.queries": "1 ... 10", "traceroute.wait.s": "1 ... 10" };
+const TR_D = { "traceroute.protocol": "udp", "traceroute.hops.max": "30", "traceroute.queries": "3", "traceroute.wait.s": "3" };
+const TR_R = ["traceroute.hop", "traceroute.probe", "intermediate.ip4", "rtt.us", "traceroute.flag", "destination.reached"];
+const LB_P = { ...TR_P };
+delete LB_P["traceroute.hops.max"];
+const LB_D = { ...TR_D };
+delete LB_D["traceroute.hops.max"];
+const caps = [
+  mcap("probe-info", "now ... future", {}, ["time", "miniprobe.version"]),
+  mcap("ping-average-ip4", "now ... future / 0.2s", PING_P("destination.ip4"), AVG, PING_D),
+  mcap("ping-detail-ip4", "now ... future / 0.2s", PING_P("destination.ip4"), DET, PING_D),
+  mcap("traceroute-ip4", "now ... future", TR_P, TR_R, TR_D),
+  mcap("traceroute-paris-ip4", "now ... future", { ...TR_P, "source.port": "1024 ... 65535" }, TR_R, { ...TR_D, "source.port": "33433" }),
+  mcap("tracelb-ip4", "now ... future", LB_P, TR_R, LB_D),
+];
+const full = (p) => Object.fromEntries(Object.keys(p).map((k) => [k, k.startsWith("destination") ? "127.0.0.1" : (TR_D[k] ?? PING_D[k] ?? "33433")]));
+const mspec = (label, when, params, results = []) => ({ specification: "measure", version: 1, ...(label ? { label } : {}), when, parameters: params, results });
+const ms = [
+  ["ri-paris-unlabelled", mspec(undefined, "now", full({ ...TR_P, "source.port": "" }), TR_R), "traceroute-paris-ip4"],
+  ["ri-classic-unlabelled", mspec(undefined, "now", full(TR_P), TR_R), "traceroute-ip4"],
+  ["ri-tracelb-unlabelled", mspec(undefined, "now", full(LB_P), TR_R), "tracelb-ip4"],
+  ["ri-renamed-paris", mspec("traceroute-paris-ip4-7", "now", { "destination.ip4": "127.0.0.1" }), "traceroute-paris-ip4"],
+  ["ri-renamed-classic", mspec("traceroute-ip4-0", "now", { "destination.ip4": "127.0.0.1" }), "traceroute-ip4"],
+  ["ri-detail-unlabelled", mspec(undefined, "now + 2s / 1s", full(PING_P("destination.ip4")), DET), "ping-detail-ip4"],
+  ["ri-average-unlabelled", mspec(undefined, "now + 2s / 1s", full(PING_P("destination.ip4")), AVG), "ping-average-ip4"],
+  ["subset-of-detail-columns", mspec(undefined, "now + 2s / 1s", { "destination.ip4": "127.0.0.1" }, ["delay.twoway.icmp.us"]), "ping-detail-ip4"],
+  ["label-picks-among-equals", mspec("ping-detail-ip4", "now + 2s / 1s", { "destination.ip4": "127.0.0.1" }), "ping-detail-ip4"],
+  ["label-is-only-a-hint", mspec("ping-detail-ip4", "now + 2s / 1s", full(PING_P("destination.ip4")), AVG), "ping-average-ip4"],
+  ["scope-decides", mspec(undefined, "now", { "destination.ip4": "127.0.0.1", "traceroute.hops.max": "5" }, ["traceroute.hop"]), null],
+  ["probe-info-any-label", mspec("whatever", "now", {}), "probe-info"],
+  ["label-names-misfit", mspec("probe-info", "now", { "destination.ip4": "-f" }), "probe-info"],
+];
+const mm = ms.map(([id, s, label]) => (label === null
+  ? { id: `match-${id}`, fn: "spec.match", in: { capabilities: caps, specification: s, tzero }, error: { code: "ESPEC", field: "label" } }
+  : { id: `match-${id}`, fn: "spec.match", in: { capabilities: caps, specification: s, tzero }, out: label }));
+mm.push({ id: "match-ambiguous-unlabelled", fn: "spec.match", in: { capabilities: caps, specification: mspec(undefined, "now + 2s / 1s", { "destination.ip4": "127.0.0.1" }), tzero }, error: { code: "ESPEC", field: "label" } });
+mm.push({ id: "match-no-schema", fn: "spec.match", in: { capabilities: caps, specification: mspec(undefined, "now", { "bogus.x": "1" }), tzero }, error: { code: "ENOCAP", field: "specification" } });
+mm.push({ id: "match-scope-fits-none", fn: "spec.match", in: { capabilities: caps, specification: mspec(undefined, "now", { "destination.ip4": "127.0.0.1" }, DET), tzero }, out: "ping-detail-ip4" });
+mm.push({ id: "match-bad-when", fn: "spec.match", in: { capabilities: caps, specification: mspec(undefined, "now + 30", {}), tzero }, error: { code: "EWHEN", field: "when" } });
+out("model-match", mm);

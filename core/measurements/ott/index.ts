@@ -201,6 +201,7 @@ export const ott: Measurement = {
     { name: "ott.level.last", prim: "natural", desc: "level of the last played video segment" },
     { name: "ott.segments", prim: "natural", desc: "media requests (init, video, audio)" },
     { name: "ott.segments.failed", prim: "natural", desc: "media requests that failed" },
+    { name: "url", prim: "url", desc: "URL of one HTTP request of the session (ott-download-detail)" },
     { name: "ott.request", prim: "string", desc: "what a request fetched: manifest, init, video, audio" },
     { name: "http.code", prim: "natural", desc: "HTTP status" },
     { name: "http.redirectcount", prim: "natural", desc: "redirects followed" },

@@ -21,7 +21,7 @@ export const AVERAGE_RESULTS = [
   "delay.twoway.icmp.us.mean",
   "delay.twoway.icmp.us.50pct",
   "delay.twoway.icmp.us.max",
-  "delay.twoway.icmp.us.count",
+  "delay.twoway.icmp.count",
   "packets.lost",
   "delay.twoway.icmp.us.stddev",
 ];

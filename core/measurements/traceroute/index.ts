@@ -13,7 +13,7 @@ import { CapabilityTemplate, Cell, Device, Measurement, NONE, ResultTable, RunCo
 import { P_DEST4, P_DEST6, ToolRef } from "../target";
 import { splitLines } from "../../tools/text";
 import {
-  HOPS_MAX, P_HOPS, P_PROTOCOL, P_QUERIES, P_WAIT, QUERIES_MAX, TraceMode, WAIT_MAX_S, traceArgvOf, traceBudgetMs,
+  HOPS_MAX, PARIS_SPORT, P_HOPS, P_PROTOCOL, P_QUERIES, P_SPORT, P_WAIT, QUERIES_MAX, SPORT_MAX, SPORT_MIN, TraceMode, WAIT_MAX_S, traceArgvOf, traceBudgetMs,
   traceProtocols, tracePlan,
 } from "./argv";
 import { parseTraces } from "./parse";
@@ -70,6 +70,7 @@ function template(tool: ToolRef, mode: TraceMode, family: number): CapabilityTem
   if (mode !== "lb") p[P_HOPS] = "1 ... " + fmtNum(HOPS_MAX);
   p[P_QUERIES] = "1 ... " + fmtNum(QUERIES_MAX);
   p[P_WAIT] = "1 ... " + fmtNum(WAIT_MAX_S);
+  if (mode === "paris") p[P_SPORT] = fmtNum(SPORT_MIN) + " ... " + fmtNum(SPORT_MAX);
   // Defaults as traceroute's own, but a 3 s wait: a router's probe should not hang 5 s a hop.
   const protocols = traceProtocols(tool, mode);
   const d: { [name: string]: string } = {};
@@ -77,6 +78,7 @@ function template(tool: ToolRef, mode: TraceMode, family: number): CapabilityTem
   if (mode !== "lb") d[P_HOPS] = "30";
   d[P_QUERIES] = "3";
   d[P_WAIT] = "3";
+  if (mode === "paris") d[P_SPORT] = fmtNum(PARIS_SPORT);
   const variant: Variant = { family: family === 4 ? "4" : "6", mode: mode === "lb" ? "tracelb" : mode, tool: tool.name };
   return { label: label, variant: variant, when: "now ... future", parameters: p, results: traceColumns(family), defaults: d };
 }
