@@ -6,6 +6,7 @@ import { Registry, MINIPROBE_REGISTRY_URI, Prim } from "../model/registry";
 import { Message, MplaneException, Statement, contentToken, derive } from "../model/statement";
 import { Offered, fillableOf } from "../model/match";
 import { Accepted, accept } from "./accept";
+import { checkSpecShape, isToken } from "../model/limits";
 import { Cell, Device, Measurement, NONE, ResultTable, Variant } from "../measurements/types";
 import { runMeasurement } from "./runner";
 import { ProbeError, asProbeError } from "../util/errors";
@@ -41,6 +42,9 @@ function cellText(v: Cell, prim: Prim | undefined): string {
   if (prim === "natural") return fmtNum(Math.floor(v + 0.5));
   return fmtNum(v);
 }
+
+/** The token of an exception about a specification whose own token cannot be used. */
+export const NO_TOKEN = "00000000000000000000000000000000";
 
 /** Result metadata naming the probe that measured, so stored results say where they came from. */
 export const PROBE_ID = "miniprobe.probe.id";
@@ -98,8 +102,11 @@ export class Agent {
 
   /** Runs one specification to completion: a result, or an exception naming what failed. */
   async handle(spec: Statement, cancel?: Cancel): Promise<Message> {
-    const token = spec.token !== undefined ? spec.token : contentToken(spec);
+    // Shape and size first: the token is hashed only from a specification that passed.
+    let token = spec.token !== undefined && isToken(spec.token) ? spec.token : NO_TOKEN;
     try {
+      checkSpecShape(spec);
+      if (spec.token === undefined) token = contentToken(spec);
       const a = this.accept(spec);
       const offer = this.offers[a.index];
       const wait = a.run.startMs - this.device.host.now();

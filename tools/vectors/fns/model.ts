@@ -6,6 +6,7 @@ import { Prim, Registry } from "../../../core/model/registry";
 import { messageToJson, readMessage, Statement } from "../../../core/model/statement";
 import { validateSpec } from "../../../core/model/validate";
 import { Offered, fillableOf, matchSpec } from "../../../core/model/match";
+import { checkSpecShape } from "../../../core/model/limits";
 import {
   formatWhen, isDefinite, isForever, isImmediate, isInfinite, parseWhen, schedule, whenDurationMs, whenMismatch, whenSpan,
 } from "../../../core/model/when";
@@ -93,6 +94,11 @@ export const fns: { [name: string]: VectorFn } = {
     const k = matchSpec(spec, offers, parseTime(o["tzero"] as string));
     const label = offers[k].cap.label;
     return label !== undefined ? label : JSON_NULL;
+  },
+  /** an mPlane specification (JSON value) → true, or the shape/size error naming its field */
+  "spec.shape": (i) => {
+    checkSpecShape(readMessage(i) as Statement);
+    return true;
   },
   "addr.canonical": (i) => {
     const c = canonicalAddress(i as string);
