@@ -28,12 +28,13 @@ function tooLong(field: string, text: string, max: number): void {
   if (text.length > max) throw new ProbeError("ESPEC", "longer than " + fmtNum(max) + " bytes", field);
 }
 
-function checkMap(field: string, m: { [name: string]: string }, maxEntries: number): void {
+/** Values are named by their key (parameters: "content.url") or by "field.key" (metadata). */
+function checkMap(field: string, m: { [name: string]: string }, maxEntries: number, prefixValues: boolean): void {
   const keys = Object.keys(m);
   if (keys.length > maxEntries) throw new ProbeError("ESPEC", "more than " + fmtNum(maxEntries) + " entries", field);
   for (const k of keys) {
     tooLong(field, k, MAX_NAME_BYTES);
-    tooLong(k, m[k], MAX_VALUE_BYTES);
+    tooLong(prefixValues ? field + "." + k : k, m[k], MAX_VALUE_BYTES);
   }
 }
 
@@ -44,8 +45,8 @@ export function checkSpecShape(spec: Statement): void {
   if (spec.when !== undefined) tooLong("when", spec.when, MAX_WHEN_BYTES);
   tooLong("specification", spec.verb, MAX_NAME_BYTES);
   tooLong("registry", spec.registry, MAX_VALUE_BYTES);
-  checkMap("parameters", spec.parameters, MAX_PARAMETERS);
-  checkMap("metadata", spec.metadata, MAX_METADATA);
+  checkMap("parameters", spec.parameters, MAX_PARAMETERS, false);
+  checkMap("metadata", spec.metadata, MAX_METADATA, true);
   if (spec.results.length > MAX_RESULTS) throw new ProbeError("ESPEC", "more than " + fmtNum(MAX_RESULTS) + " columns", "results");
   for (const r of spec.results) tooLong("results", r, MAX_NAME_BYTES);
 }
