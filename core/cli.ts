@@ -3,11 +3,12 @@
 //   --registry            miniprobe's element registry (mPlane registry format)
 //   --once FILE|-         run one specification; print the result (exit 0) or exception (exit 2)
 //   --probe-id ID, --version, --help
-import { Host } from "./host";
-import { Agent } from "./agent/agent";
-import { readFile } from "./host-async";
+import { Callback, Host, HostError } from "./host";
+import { Cancel } from "./cancel";
+import { fmtNum } from "./util/num";
+import { Agent, NO_TOKEN } from "./agent/agent";
 import { measurements } from "./measurements/index";
-import { probeTools } from "./tools/probe";
+import { discoverTools } from "./tools/discover";
 import { Envelope, Message, Statement, readMessage, writeMessage } from "./model/statement";
 import { ProbeError, asProbeError } from "./util/errors";
 import { parseJson, writeJson } from "./util/json";
@@ -16,28 +17,46 @@ import { VERSION } from "./version";
 export const EXIT_OK = 0;
 export const EXIT_EXCEPTION = 2;
 export const EXIT_USAGE = 64;
+export const EXIT_INT = 130;
+export const EXIT_TERM = 143;
 
 const USAGE = [
-  "usage: miniprobe [--probe-id ID] --capabilities | --registry | --once FILE|- | --version",
+  "usage: miniprobe [--probe-id ID] [--tool NAME=PATH]... [--only-tools] [--registry-url URL] --capabilities | --registry | --once FILE|- | --version",
   "  --capabilities   print this device's capabilities (one mPlane envelope)",
   "  --registry       print miniprobe's element registry (mPlane registry format)",
   "  --once FILE|-    run one mPlane specification (file, or - for stdin); print the result",
   "                   (exit 0) or an mPlane exception naming the offending field (exit 2)",
+  "  --probe-id ID    the probe's identity in every result's metadata (default: host name)",
+  "  --tool NAME=PATH use this program for NAME (ping, traceroute, scamper, curl ...)",
+  "  --only-tools     use only the --tool programs, nothing found on PATH",
+  "  --registry-url URL  the registry URI capabilities name (serve --registry there)",
   "",
 ].join("\n");
 
+/** Largest specification the command line reads (file or stdin): enforced while reading. */
+export const MAX_SPEC_BYTES = 1048576;
+
+function tooBig(): ProbeError {
+  return new ProbeError("ETOOBIG", "the specification is larger than " + fmtNum(MAX_SPEC_BYTES) + " bytes (the limit)");
+}
+
 function readInput(host: Host, path: string): Promise<string> {
-  if (path !== "-") return readFile(host, path);
   return new Promise<string>((resolve, reject) => {
+    const done: Callback<string> = (err: HostError | undefined, v: string | undefined): void => {
+      if (err !== undefined) reject(err.code === "ETOOBIG" ? tooBig() : new ProbeError(err.code, err.message));
+      else if ((v as string).length > MAX_SPEC_BYTES) reject(tooBig());
+      else resolve(v as string);
+    };
+    if (path !== "-") {
+      host.fs.read(path, done, MAX_SPEC_BYTES);
+      return;
+    }
     const rd = host.readStdin;
     if (rd === undefined) {
       reject(new ProbeError("EUNSUPPORTED", "this host cannot read standard input"));
       return;
     }
-    rd((err, v) => {
-      if (err !== undefined) reject(new ProbeError(err.code, err.message));
-      else resolve(v as string);
-    });
+    rd(done, MAX_SPEC_BYTES);
   });
 }
 
@@ -54,6 +73,10 @@ function specOf(m: Message): Statement {
 export async function runCli(host: Host, argv: string[]): Promise<number> {
   let mode = "";
   let input = "";
+  let probeId: string | undefined;
+  const toolPaths: { [name: string]: string } = {};
+  let registryUrl: string | undefined;
+  let onlyConfigured = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--capabilities" || a === "--registry" || a === "--version" || a === "--help" || a === "-h") mode = a;
@@ -61,9 +84,29 @@ export async function runCli(host: Host, argv: string[]): Promise<number> {
       mode = a;
       input = i + 1 < argv.length ? argv[i + 1] : "";
       i = i + 1;
+    } else if (a === "--tool") {
+      // --tool NAME=PATH: use this program for NAME (repeatable)
+      const v = i + 1 < argv.length ? argv[i + 1] : "";
+      const eq = v.indexOf("=");
+      if (eq <= 0 || eq === v.length - 1) {
+        host.log("error", "--tool takes NAME=PATH, e.g. --tool ping=/opt/bin/ping");
+        host.write(USAGE);
+        return EXIT_USAGE;
+      }
+      toolPaths[v.substring(0, eq)] = v.substring(eq + 1);
+      i = i + 1;
+    } else if (a === "--only-tools") {
+      onlyConfigured = true;
+    } else if (a === "--registry-url") {
+      registryUrl = i + 1 < argv.length ? argv[i + 1] : "";
+      if (registryUrl.length === 0) {
+        host.log("error", "--registry-url takes the URL where clients fetch this probe's registry");
+        host.write(USAGE);
+        return EXIT_USAGE;
+      }
+      i = i + 1;
     } else if (a === "--probe-id") {
-      const id = i + 1 < argv.length ? argv[i + 1] : "";
-      host.info.probeId = id;
+      probeId = i + 1 < argv.length ? argv[i + 1] : "";
       i = i + 1;
     } else {
       host.log("error", "unknown argument '" + a + "'");
@@ -79,15 +122,15 @@ export async function runCli(host: Host, argv: string[]): Promise<number> {
     host.write(USAGE);
     return mode === "--help" || mode === "-h" ? EXIT_OK : EXIT_USAGE;
   }
-  if (mode === "--capabilities" || mode === "--once") await probeTools(host);
-  const agent = new Agent(host, measurements);
+  const tools = mode === "--capabilities" || mode === "--once" ? await discoverTools(host, { paths: toolPaths, onlyConfigured: onlyConfigured }) : {};
+  const agent = new Agent(host, measurements, { probeId: probeId, tools: tools, registryUrl: registryUrl });
   if (mode === "--capabilities") {
     const env: Envelope = { kind: "envelope", envelope: "message", contents: agent.capabilities() };
     host.write(writeMessage(env, 2) + "\n");
     return EXIT_OK;
   }
   if (mode === "--registry") {
-    host.write(writeJson(agent.registry.document(), { indent: 2 }) + "\n");
+    host.write(writeJson(agent.registry.document(agent.registryUrl), { indent: 2 }) + "\n");
     return EXIT_OK;
   }
   let spec: Statement;
@@ -95,10 +138,27 @@ export async function runCli(host: Host, argv: string[]): Promise<number> {
     spec = specOf(readMessage(parseJson(await readInput(host, input))));
   } catch (e) {
     const pe = asProbeError(e);
-    host.write(writeMessage({ kind: "exception", token: "00000000000000000000000000000000", message: pe.message }, 2) + "\n");
+    host.write(writeMessage({ kind: "exception", token: NO_TOKEN, message: pe.message }, 2) + "\n");
     return EXIT_EXCEPTION;
   }
-  const out = await agent.handle(spec);
+  // SIGTERM/SIGINT (when the host delivers them) stop the running measurement — its
+  // processes are killed through the Cancel — and end the command with 143/130.
+  const cancel = new Cancel();
+  let signalled = "";
+  const interrupted = new Promise<number>((resolve) => {
+    const on = host.onSignal;
+    if (on === undefined) return;
+    on((sig: string) => {
+      if (signalled !== "") return;
+      signalled = sig;
+      cancel.cancel(sig);
+      host.log("error", "stopped by SIG" + sig + ": the running measurement was cancelled");
+      resolve(sig === "INT" ? EXIT_INT : EXIT_TERM);
+    });
+  });
+  const out = await Promise.race([agent.handle(spec, cancel), interrupted]);
+  if (typeof out === "number") return out;
+  if (signalled !== "") return signalled === "INT" ? EXIT_INT : EXIT_TERM;
   host.write(writeMessage(out, 2) + "\n");
   return out.kind === "exception" ? EXIT_EXCEPTION : EXIT_OK;
 }

@@ -64,7 +64,7 @@ for (const rt of probeRuntimes) {
       [spec({ when: "now + 30" }), "when: duration without a unit"],
       [spec({ when: "now ... soon" }), "when: 'soon' does not appear to be an mPlane timestamp"],
       [spec({ parameters: { "destination.ip4": "-f" } }), "destination.ip4: not a parameter of capability probe-info"],
-      [spec({ label: "no-such-thing" }), "label: no capability matches label 'no-such-thing'"],
+      [spec({ label: "no-such-thing", parameters: { "bogus.x": "1" } }), "specification: no capability of this device has this schema (verb, parameter names, result columns)"],
       [spec({ results: ["packets.lost"] }), "results: 'packets.lost' is not a result column of the capability"],
       ["{\"specification\": ", "invalid JSON at byte 18: unexpected end"],
     ];
@@ -88,6 +88,31 @@ for (const rt of probeRuntimes) {
   });
 }
 
+// Matching by schema: labels are hints (the mPlane RI's client renames them "<label>-N").
+for (const rt of probeRuntimes) {
+  test(`${rt.name}: a relabelled or unlabelled Paris specification runs Paris; a probe-info one any label`, (t) => {
+    const missing = runtimeMissing(rt.argv);
+    if (missing) return t.fail(missing);
+    const tr = (label: string | undefined, params: Record<string, string>) => JSON.stringify({
+      specification: "measure", version: 1, ...(label ? { label } : {}), when: "now", parameters: params, results: [],
+    });
+    const q = { "traceroute.protocol": "udp", "traceroute.hops.max": "2", "traceroute.queries": "1", "traceroute.wait.s": "1" };
+    const relabelled = runProbe(rt.argv, ["--once", "-"], tr("traceroute-paris-ip4-7", { "destination.ip4": "127.0.0.1" }));
+    t.is(relabelled.code, 0, relabelled.stdout + relabelled.stderr);
+    t.is(JSON.parse(relabelled.stdout).parameters["source.port"], "33433", "the Paris capability (its flow identifier) was used");
+    const unlabelled = runProbe(rt.argv, ["--once", "-"], tr(undefined, { "destination.ip4": "127.0.0.1", ...q, "source.port": "40000" }));
+    t.is(unlabelled.code, 0, unlabelled.stdout + unlabelled.stderr);
+    const res = JSON.parse(unlabelled.stdout);
+    t.is(res.parameters["source.port"], "40000");
+    t.is(res.resultvalues[0][res.results.indexOf("intermediate.ip4")], "127.0.0.1");
+    const classic = JSON.parse(runProbe(rt.argv, ["--once", "-"], tr(undefined, { "destination.ip4": "127.0.0.1", ...q })).stdout);
+    t.is(classic.parameters["source.port"], undefined, "without the flow identifier: classic");
+    const info = JSON.parse(runProbe(rt.argv, ["--once", "-"], spec({ label: "probe-info-0", results: ["miniprobe.runtime"] })).stdout);
+    t.deepEqual(info.results, ["miniprobe.runtime"], "exactly the columns asked for");
+    t.is(info.resultvalues[0].length, 1);
+  });
+}
+
 // The issues' own examples, with nothing but destination and scope: the rest defaults.
 for (const rt of probeRuntimes) {
   test(`${rt.name}: ping-average-ip4 to 127.0.0.1, now + 3s / 1s, defaults for the rest`, (t) => {
@@ -101,7 +126,7 @@ for (const rt of probeRuntimes) {
     const res = JSON.parse(r.stdout);
     t.is(res.parameters["ping.ttl"], "64", "the default used is stated in the result");
     const row = Object.fromEntries(res.results.map((c: string, i: number) => [c, res.resultvalues[0][i]]));
-    t.is(row["delay.twoway.icmp.us.count"], "3");
+    t.is(row["delay.twoway.icmp.count"], "3");
     const [min, mean, max] = ["min", "mean", "max"].map((k) => Number(row[`delay.twoway.icmp.us.${k}`]));
     t.true(min > 0 && min <= mean && mean <= max, `${min} ${mean} ${max}`);
     t.is(row["packets.lost"], "0");

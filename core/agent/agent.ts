@@ -1,12 +1,14 @@
 // The probe's mPlane face: the capabilities this device offers, and the handling of a
 // specification: validate → schedule → run under a deadline → result or exception.
 // Used by the command line (--once) and by the MQTT agent alike.
-import { Host } from "../host";
+import { Host, ToolSet } from "../host";
 import { Registry, MINIPROBE_REGISTRY_URI, Prim } from "../model/registry";
 import { Message, MplaneException, Statement, contentToken, derive } from "../model/statement";
-import { validateSpec } from "../model/validate";
-import { schedule, whenSpan } from "../model/when";
-import { Cell, Measurement, NONE, ResultTable } from "../measurements/types";
+import { Offered, fillableOf } from "../model/match";
+import { Accepted, accept } from "./accept";
+import { checkSpecShape, isToken } from "../model/limits";
+import { Cell, Device, Measurement, NONE, ResultTable, Variant } from "../measurements/types";
+import { runMeasurement } from "./runner";
 import { ProbeError, asProbeError } from "../util/errors";
 import { fmtNum } from "../util/num";
 import { formatTime } from "../util/time";
@@ -16,12 +18,21 @@ import { Cancel } from "../cancel";
 interface Offer {
   cap: Statement;
   measurement: Measurement;
+  variant: Variant;
   defaults?: { [name: string]: string };
 }
 
 export interface AgentOptions {
   /** Longest wait for a scope that starts later (default 24 h). */
   maxStartDelayMs?: number;
+  /** The device's tools, as core/tools found them (default: what the host listed). */
+  tools?: ToolSet;
+  /** Written into every result's metadata (default: the host name). */
+  probeId?: string;
+  /** The registry URI capabilities name (default MINIPROBE_REGISTRY_URI): make it resolve. */
+  registryUrl?: string;
+  /** Device options from the configuration (e.g. "tstat.logDir"). */
+  options?: { [key: string]: string };
 }
 
 function cellText(v: Cell, prim: Prim | undefined): string {
@@ -32,24 +43,42 @@ function cellText(v: Cell, prim: Prim | undefined): string {
   return fmtNum(v);
 }
 
+/** The token of an exception about a specification whose own token cannot be used. */
+export const NO_TOKEN = "00000000000000000000000000000000";
+
 /** Result metadata naming the probe that measured, so stored results say where they came from. */
 export const PROBE_ID = "miniprobe.probe.id";
 
 export class Agent {
   readonly registry = new Registry();
+  readonly device: Device;
   private readonly offers: Offer[] = [];
+  private readonly matchable: Offered[] = [];
+  /** The registry URI every capability names (where an mPlane client fetches the registry). */
+  readonly registryUrl: string;
 
-  constructor(readonly host: Host, measurements: Measurement[], readonly opts: AgentOptions = {}) {
+  constructor(host: Host, measurements: Map<string, Measurement> | Measurement[], readonly opts: AgentOptions = {}) {
+    this.registryUrl = opts.registryUrl !== undefined ? opts.registryUrl : MINIPROBE_REGISTRY_URI;
+    this.device = {
+      host: host,
+      tools: opts.tools !== undefined ? opts.tools : host.tools,
+      options: opts.options !== undefined ? opts.options : {},
+      probeId: opts.probeId !== undefined ? opts.probeId : host.info.hostname,
+    };
     this.registry.add([{ name: PROBE_ID, prim: "string", desc: "identity of the probe that measured (--probe-id, default the host name)" }]);
-    for (const m of measurements) {
+    const list: Measurement[] = [];
+    if (measurements instanceof Map) measurements.forEach((m) => list.push(m));
+    else for (const m of measurements) list.push(m);
+    for (const m of list) {
       this.registry.add(m.elements);
-      for (const t of m.capabilities(host)) {
+      for (const t of m.capabilities(this.device)) {
         const cap: Statement = {
-          kind: "capability", verb: "measure", version: 1, registry: MINIPROBE_REGISTRY_URI, label: t.label,
+          kind: "capability", verb: "measure", version: 1, registry: this.registryUrl, label: t.label,
           when: t.when, parameters: t.parameters, metadata: {}, results: t.results,
         };
         cap.token = contentToken(cap);
-        this.offers.push({ cap: cap, measurement: m, defaults: t.defaults });
+        this.offers.push({ cap: cap, measurement: m, variant: t.variant !== undefined ? t.variant : {}, defaults: t.defaults });
+        this.matchable.push({ cap: cap, fillable: fillableOf(cap, t.defaults) });
       }
     }
   }
@@ -60,112 +89,43 @@ export class Agent {
     return out;
   }
 
-  private find(spec: Statement): Offer | undefined {
-    for (const o of this.offers) if (spec.label !== undefined && o.cap.label === spec.label) return o;
-    if (spec.label !== undefined) return undefined;
-    // No label: the first capability with the same parameter names and verb (the schema).
-    const names = Object.keys(spec.parameters).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(",");
-    for (const o of this.offers) {
-      const capNames = Object.keys(o.cap.parameters).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).join(",");
-      if (capNames === names && o.cap.verb === spec.verb) return o;
-    }
-    return undefined;
-  }
-
   exception(token: string, e: unknown): MplaneException {
     const pe = asProbeError(e);
     return { kind: "exception", token: token, message: pe.message };
   }
 
   /** Runs one specification to completion: a result, or an exception naming what failed. */
-  async handle(spec: Statement): Promise<Message> {
-    const token = spec.token !== undefined ? spec.token : contentToken(spec);
-    const offer = this.find(spec);
-    if (offer === undefined) {
-      return this.exception(token, new ProbeError("ENOCAP", "no capability matches label '" + (spec.label !== undefined ? spec.label : "") + "'", "label"));
-    }
+  /** Matches and validates a specification (nothing runs): the offer, its parameters and run. */
+  accept(spec: Statement): Accepted {
+    return accept(spec, this.matchable, (i) => this.offers[i].defaults, this.registry, this.device.host.now());
+  }
+
+  /** Runs one specification to completion: a result, or an exception naming what failed. */
+  async handle(spec: Statement, cancel?: Cancel): Promise<Message> {
+    // Shape and size first: the token is hashed only from a specification that passed.
+    let token = spec.token !== undefined && isToken(spec.token) ? spec.token : NO_TOKEN;
     try {
-      const tzero = this.host.now();
-      const valid = validateSpec(spec, offer.cap, this.registry, tzero, offer.defaults);
-      // A scope starting in the past passed validation only against a capability whose own
-      // scope starts in the past (a query over data already recorded, e.g. Tstat logs): it
-      // runs at once over the span it states.
-      const span = whenSpan(valid.when, tzero);
-      const runs = !valid.when.repeated && span.start !== undefined && span.start < tzero && span.end !== undefined
-        ? [{ startMs: span.start, endMs: span.end }]
-        : schedule(valid.when, tzero, 1);
-      if (runs.length === 0) throw new ProbeError("ESPEC", "the scope has already ended", "when");
-      const run = runs[0];
-      if (run.endMs === undefined) {
-        throw new ProbeError("ESPEC", "an open-ended scope runs until interrupted: give it an end (e.g. now + 30s / 1s)", "when");
-      }
-      if (valid.when.repeated) {
-        throw new ProbeError("ESPEC", "repeated scopes are scheduled by the agent's scheduler, not by one run", "when");
-      }
-      const wait = run.startMs - this.host.now();
+      checkSpecShape(spec);
+      if (spec.token === undefined) token = contentToken(spec);
+      const a = this.accept(spec);
+      const offer = this.offers[a.index];
+      const wait = a.run.startMs - this.device.host.now();
       const maxWait = this.opts.maxStartDelayMs !== undefined ? this.opts.maxStartDelayMs : 86400000;
       if (wait > maxWait) throw new ProbeError("ESPEC", "starts too far ahead for this probe", "when");
-      if (wait > 0) await sleep(this.host, wait);
-      const table = await this.runOne(offer.measurement, valid.spec, run);
-      return this.result(valid.spec, token, table);
+      if (wait > 0) await sleep(this.device.host, wait);
+      const table = await runMeasurement(this.device, {
+        measurement: offer.measurement, variant: offer.variant, label: a.valid.spec.label as string, params: a.valid.spec.parameters, run: a.run,
+      }, cancel);
+      return this.result(a.valid.spec, token, table);
     } catch (e) {
       return this.exception(token, e);
     }
   }
 
-  private runOne(m: Measurement, spec: Statement, run: { startMs: number; endMs?: number; periodMs?: number }): Promise<ResultTable> {
-    const host = this.host;
-    let spanMs = (run.endMs as number) - run.startMs;
-    const own = m.maxDurationMs !== undefined ? m.maxDurationMs(spec.parameters, spanMs) : 0;
-    if (own > spanMs) spanMs = own;
-    const grace = m.graceMs !== undefined ? m.graceMs : 15000;
-    const deadline = host.mono() + spanMs + grace;
-    let stopped = false;
-    const cancel = new Cancel();
-    return new Promise<ResultTable>((resolve, reject) => {
-      let settled = false;
-      const timer = host.setTimer(spanMs + grace, () => {
-        stopped = true;
-        cancel.cancel("deadline");
-        if (!settled) {
-          settled = true;
-          reject(new ProbeError("ETIMEDOUT", m.name + " did not finish within its scope plus " + fmtNum(grace / 1000) + "s"));
-        }
-      });
-      m.run({
-        host: host,
-        device: { host: host, tools: host.tools, options: {}, probeId: host.info.probeId },
-        variant: {},
-        label: spec.label as string,
-        params: spec.parameters,
-        run: run,
-        deadlineMono: deadline,
-        stopped: () => stopped,
-        cancel: cancel,
-        log: (level, msg) => host.log(level, m.name + ": " + msg),
-      }).then(
-        (t) => {
-          host.clearTimer(timer);
-          if (!settled) {
-            settled = true;
-            resolve(t);
-          }
-        },
-        (e) => {
-          host.clearTimer(timer);
-          if (!settled) {
-            settled = true;
-            reject(e);
-          }
-        },
-      );
-    });
-  }
-
   private result(spec: Statement, token: string, t: ResultTable): Statement {
     const res = derive(spec, "result");
     res.token = token;
-    res.metadata[PROBE_ID] = this.host.info.probeId;
+    res.metadata[PROBE_ID] = this.device.probeId;
     res.when = formatTime(t.startMs) + " ... " + formatTime(t.endMs);
     const idx: number[] = [];
     for (const col of res.results) idx.push(t.columns.indexOf(col));

@@ -27,11 +27,20 @@ export interface Device {
 }
 
 /**
- * A capability's variant as data (family, mode, detail or aggregate, tool...): handed back
- * to run() as ctx.variant, so no measurement reads meaning out of a label (mPlane clients
- * rename labels).
+ * A capability's variant as data, handed back to run() as ctx.variant, so no measurement
+ * reads meaning out of a label (mPlane clients rename labels). Keys in use:
+ *   family  "4" | "6"                         address family
+ *   mode    "classic" | "paris" | "tracelb"   traceroute probing
+ *   output  "aggregate" | "detail"            one summary row, or one row per event
+ *   target  "address" | "name"                destination.ip4/6, or destination.name
+ *   tool    a key of Device.tools             the tool that runs it ("ping6", "scamper" ...)
  */
 export type Variant = { [key: string]: string };
+
+/** The variant's address family (4 unless it says "6"). */
+export function variantFamily(v: Variant): number {
+  return v["family"] === "6" ? 6 : 4;
+}
 
 export interface CapabilityTemplate {
   /** A hint for people and for picking among equals; never parsed. */
@@ -83,7 +92,8 @@ export interface Measurement {
   name: string;
   /** Registry elements of miniprobe's own that this measurement's capabilities use. */
   elements: Element[];
-  capabilities(host: Host): CapabilityTemplate[];
+  /** The capabilities this device offers, from its tools and host (built once by the agent). */
+  capabilities(device: Device): CapabilityTemplate[];
   run(ctx: RunContext): Promise<ResultTable>;
   /** Extra time past the scope's end the runner allows before it gives up (default 15 s). */
   graceMs?: number;

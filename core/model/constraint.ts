@@ -5,6 +5,7 @@ import { ProbeError } from "../util/errors";
 import { addressOrderKey, canonicalAddress } from "../util/addr";
 import { parseNatural, parseNum } from "../util/num";
 import { parseTime } from "../util/time";
+import { httpUrlProblem } from "../util/url";
 import { Prim } from "./registry";
 
 export type Constraint = { kind: "any" } | { kind: "range"; lo: string; hi: string } | { kind: "set"; values: string[] };
@@ -55,15 +56,8 @@ export function primProblem(value: string, prim: Prim): string | undefined {
   }
   if (prim === "address") return canonicalAddress(value) === undefined ? "not an address" : undefined;
   if (prim === "time") return orderKey(value, "time") === undefined ? "not a time" : undefined;
-  if (prim === "url") {
-    const p = value.indexOf("://");
-    if (p <= 0 || value.length === p + 3) return "not a URL";
-    for (let i = 0; i < value.length; i++) {
-      const c = value.charCodeAt(i);
-      if (c <= 32 || c === 127) return "not a URL (contains a space or control character)";
-    }
-    return undefined;
-  }
+  // URLs the probe is handed are ones it fetches: http and https only (core/util/url).
+  if (prim === "url") return httpUrlProblem(value);
   return undefined;
 }
 

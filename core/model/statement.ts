@@ -80,6 +80,8 @@ function textMap(v: JsonValue | undefined, where: string): { [name: string]: str
 function textList(v: JsonValue | undefined, where: string): string[] {
   const out: string[] = [];
   if (v === undefined) return out;
+  // Lua cannot tell {} from [] once parsed: an empty object is an empty list on every runtime.
+  if (isJsonObject(v) && Object.keys(v).length === 0) return out;
   if (!Array.isArray(v)) bad("must be a list", where);
   for (const x of v) out.push(valueText(x, where));
   return out;

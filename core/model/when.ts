@@ -45,9 +45,13 @@ function tokenize(text: string): string[] {
   return out;
 }
 
-/** "1h30m", "2.5s" → milliseconds. */
+/** Longest duration a scope may name: 400 days (a year's schedule, with room). */
+export const MAX_DURATION_MS = 400 * 86400000;
+
+/** "1h30m", "2.5s" → milliseconds; at most MAX_DURATION_MS. */
 export function parseDuration(tok: string): number {
   if (tok.length > 0 && tok.substring(0, 1) === "-") bad("negative duration");
+  if (tok.length > 32) bad("duration '" + tok.substring(0, 16) + "...' is too long");
   if (parseNum(tok) !== undefined) bad("duration without a unit");
   const units = "dhms";
   const factors = [86400000, 3600000, 60000, 1000];
@@ -68,6 +72,7 @@ export function parseDuration(tok: string): number {
     i = j + 1;
   }
   if (lastUnit < 0) bad("bad duration '" + tok + "'");
+  if (!(total <= MAX_DURATION_MS)) bad("duration '" + tok + "' is longer than 400 days");
   return total;
 }
 

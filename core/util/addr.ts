@@ -156,7 +156,10 @@ export function isHostName(s: string): boolean {
   const labels = s.split(".");
   for (let i = 0; i < labels.length; i++) {
     const l = labels[i];
-    if (l.length === 0) return i === labels.length - 1 && i > 0;
+    if (l.length === 0) {
+      if (i === labels.length - 1 && i > 0) break;
+      return false;
+    }
     if (l.length > 63) return false;
     for (let k = 0; k < l.length; k++) {
       const c = l.charCodeAt(k);
@@ -164,5 +167,66 @@ export function isHostName(s: string): boolean {
       if (!ok) return false;
     }
   }
+  return !looksNumeric(labels);
+}
+
+function allDigits(l: string): boolean {
+  if (l.length === 0) return false;
+  for (let k = 0; k < l.length; k++) {
+    const c = l.charCodeAt(k);
+    if (c < 48 || c > 57) return false;
+  }
   return true;
+}
+
+function isHexNumber(l: string): boolean {
+  if (l.length < 2 || l.substring(0, 1) !== "0" || (l.substring(1, 2) !== "x" && l.substring(1, 2) !== "X")) return false;
+  for (let k = 2; k < l.length; k++) {
+    const c = l.charCodeAt(k);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70))) return false;
+  }
+  return true;
+}
+
+/**
+ * A name the resolver would read as an address: an all-numeric top label (RFC 3696 §2;
+ * RFC 1123 §2.1: a name never has the dotted-decimal form), or labels that are all numbers
+ * in the decimal, octal or hex forms inet_aton accepts ("2130706433", "0x7f000001",
+ * "0177.0.0.1", "127.1").
+ */
+function looksNumeric(labels: string[]): boolean {
+  let n = labels.length;
+  if (n > 1 && labels[n - 1].length === 0) n = n - 1;
+  if (allDigits(labels[n - 1])) return true;
+  for (let i = 0; i < n; i++) if (!allDigits(labels[i]) && !isHexNumber(labels[i])) return false;
+  return true;
+}
+
+/**
+ * Why an IPv6 destination cannot be measured by the device's tools, or undefined when it
+ * can: the unspecified address, IPv4-mapped (::ffff:a.b.c.d — traceroute6 refuses it, ping6
+ * never gets a reply) and IPv4-compatible (::a.b.c.d, deprecated) forms — give
+ * destination.ip4 instead —, link-local (fe80::/10: needs an interface, which a
+ * specification cannot name) and multicast (ff00::/8). Loopback ::1, ULA and global
+ * unicast addresses are measured.
+ */
+export function ip6DestinationProblem(g: number[]): string | undefined {
+  let zeros5 = true;
+  for (let i = 0; i < 5; i++) if (g[i] !== 0) zeros5 = false;
+  if (zeros5 && g[5] === 65535) return "an IPv4-mapped address: give destination.ip4";
+  if (zeros5 && g[5] === 0) {
+    if (g[6] === 0 && g[7] === 0) return "the unspecified address";
+    if (g[6] === 0 && g[7] === 1) return undefined;
+    return "an IPv4-compatible address (deprecated): give destination.ip4";
+  }
+  if (g[0] >= 65152 && g[0] <= 65215) return "a link-local address (needs an interface a specification cannot name)";
+  if (g[0] >= 65280) return "a multicast address";
+  return undefined;
+}
+
+/** Why an IPv4 destination cannot be measured, or undefined: 0.0.0.0/8 ("this network") and the limited broadcast. */
+export function ip4DestinationProblem(o: number[]): string | undefined {
+  if (o[0] === 0) return "in 0.0.0.0/8 (this host on this network), not a destination";
+  if (o[0] === 255 && o[1] === 255 && o[2] === 255 && o[3] === 255) return "the limited broadcast address";
+  return undefined;
 }

@@ -150,3 +150,27 @@ export function resolveUrl(base: string, ref: string): string {
 export function isAbsoluteUrl(s: string): boolean {
   return splitUrl(s).scheme !== undefined;
 }
+
+/**
+ * Why `s` is not an http or https URL the probe may fetch, or undefined: the scheme is
+ * http or https in any case ("HTTP://" too), an authority with a host follows, and no
+ * space or control byte appears anywhere. Everything else (file:, gopher:, "-K/x://",
+ * relative references) is refused before any request is made.
+ */
+export function httpUrlProblem(s: string): string | undefined {
+  if (s.length > MAX_URL_LENGTH) return "longer than 8192 bytes";
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 || c === 127) return "not a URL (contains a space or control character)";
+  }
+  const p = splitUrl(s);
+  if (p.scheme === undefined) return "not an absolute URL (http:// or https://)";
+  const scheme = p.scheme.toLowerCase();
+  if (scheme !== "http" && scheme !== "https") return "scheme '" + p.scheme + "' is not http or https";
+  if (p.authority === undefined) return "no host after " + p.scheme + "://";
+  let host = p.authority;
+  const at = host.indexOf("@");
+  if (at >= 0) host = host.substring(at + 1);
+  if (host.length === 0 || host.substring(0, 1) === ":") return "no host after " + p.scheme + "://";
+  return undefined;
+}

@@ -74,9 +74,9 @@ test("loopback: Node in-process traceroute-ip6 to ::1 (icmp) and busybox tracero
   t.is(r[0]?.["intermediate.ip6"], "::1");
   t.is(r[0]?.["destination.reached"], "True");
   const bb = await nodeAgent([traceroute], [], { busybox: { path: "/usr/bin/busybox", flavour: "busybox" } });
-  if (bb.host.tools.traceroute === undefined) return;
-  t.is(bb.host.tools.traceroute.flavour, "busybox");
-  const caps = traceroute.capabilities(bb.host).map((c) => c.label);
+  if (bb.tools.traceroute === undefined) return;
+  t.is(bb.tools.traceroute.flavour, "busybox");
+  const caps = traceroute.capabilities({ host: bb.host, tools: bb.tools, options: {}, probeId: "test" }).map((c) => c.label);
   t.false(caps.includes("traceroute-paris-ip4"), "busybox gets no Paris capability");
   t.false(caps.includes("tracelb-ip4"), "no scamper, no tracelb");
   const rows = rowsOf(await bb.run(tr4("traceroute-ip4", "127.0.0.1")));
@@ -136,7 +136,7 @@ viaTopo("node in-process: classic UDP (port per probe) spreads over both branche
   }
   t.is(seen.size, 2, `classic: ${[...seen]}`);
   // Paris with Debian traceroute: hide scamper so the capability falls to traceroute --sport
-  const tools = { ...a.host.tools };
+  const tools = { ...a.tools };
   delete tools.scamper;
   const d = await nodeAgent([traceroute], tp.inProbe, tools);
   for (const proto of ["udp", "tcp"]) {
@@ -175,5 +175,5 @@ viaTopo("node in-process: !H from 10.99.251.1, silence from 10.99.250.1, IPv6 pa
   t.deepEqual([...(h6.get(4) ?? [])], ["fd99:0:0:3::2"]);
   t.is(v6[0]?.["destination.reached"], "True");
   const bb = await nodeAgent([traceroute], tp.inProbe, { busybox: { path: "/usr/bin/busybox", flavour: "busybox" } });
-  if (bb.host.tools.traceroute !== undefined) checkPath(t, rowsOf(await bb.run(tr4("traceroute-ip4", "10.99.3.2"))), "busybox");
+  if (bb.tools.traceroute !== undefined) checkPath(t, rowsOf(await bb.run(tr4("traceroute-ip4", "10.99.3.2"))), "busybox");
 });

@@ -11,7 +11,7 @@ import type { ExecOptions, ExecResult, Callback, Host, ToolSet } from "../../cor
 import type { Measurement } from "../../core/measurements/types.ts";
 import { createHost } from "../../targets/node/host.ts";
 import { Agent } from "../../core/agent/agent.ts";
-import { probeTools } from "../../core/tools/probe.ts";
+import { discoverTools } from "../../core/tools/discover.ts";
 import { Statement, readMessage, writeMessage } from "../../core/model/statement.ts";
 import { parseJson } from "../../core/util/json.ts";
 
@@ -186,20 +186,23 @@ export function nsHost(base: Host, prefix: string[]): Host {
   return {
     ...base,
     exec(argv: string[], o: ExecOptions, cb: Callback<ExecResult>) {
-      ex([...prefix, ...argv], o, cb);
+      return ex([...prefix, ...argv], o, cb);
     },
   };
 }
 
 /** An in-process Node Agent over `measurements`, tools probed first (as the CLI does). */
-export async function nodeAgent(measurements: Measurement[], prefix: string[] = [], tools?: ToolSet): Promise<{ host: Host; run(spec: Record<string, unknown>): Promise<Record<string, unknown>> }> {
+export async function nodeAgent(measurements: Measurement[], prefix: string[] = [], tools?: ToolSet): Promise<{ host: Host; tools: ToolSet; run(spec: Record<string, unknown>): Promise<Record<string, unknown>> }> {
   const base = createHost({ logLevel: "error" });
-  if (tools) base.tools = tools;
   const host = prefix.length > 0 ? nsHost(base, prefix) : base;
-  await probeTools(host);
-  const agent = new Agent(host, measurements);
+  // Given tools: exactly those programs (re-classified by core), nothing else from PATH.
+  const paths: Record<string, string> = {};
+  for (const [name, t] of Object.entries(tools ?? {})) if (t) paths[name] = t.path;
+  const found = await discoverTools(host, tools ? { paths, onlyConfigured: true } : {});
+  const agent = new Agent(host, measurements, { tools: found });
   return {
     host,
+    tools: agent.device.tools,
     async run(spec) {
       const out = await agent.handle(readMessage(parseJson(JSON.stringify(spec))) as Statement);
       return JSON.parse(writeMessage(out, 0)) as Record<string, unknown>;

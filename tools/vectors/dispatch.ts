@@ -15,8 +15,9 @@ import { fns as agentFns } from "./fns/agent";
 import { fns as tstatFns } from "./fns/tstat";
 import { fns as reportFns } from "./fns/report";
 import { fns as mqttFns } from "./fns/mqtt";
+import { fns as toolsFns } from "./fns/tools";
 
-const tables: { [name: string]: VectorFn }[] = [utilFns, modelFns, pingFns, tracerouteFns, manifestFns, ottFns, agentFns, tstatFns, reportFns, mqttFns];
+const tables: { [name: string]: VectorFn }[] = [utilFns, modelFns, pingFns, tracerouteFns, manifestFns, ottFns, agentFns, tstatFns, reportFns, mqttFns, toolsFns];
 
 function lookup(name: string): VectorFn | undefined {
   for (const t of tables) {

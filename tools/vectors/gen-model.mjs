@@ -185,3 +185,87 @@ out("model-spec", withDefaults.concat(v.map(([id, c, s, field]) => {
   for (const [k, val] of Object.entries(c.parameters)) if (!(k in filled.parameters) && !val.includes("*") && !val.includes(",") && !val.includes("...")) filled.parameters[k] = val;
   return { ...base, out: filled };
 })));
+
+// --- matching a specification to a capability by schema and scope (core/model/match.ts);
+// the label only picks among equals. Capabilities as this probe offers them.
+const mcap = (label, when, params, results, defaults) => ({ capability: "measure", version: 1, label, registry: "r", when, parameters: params, results, defaults });
+const PING_P = (dest) => ({ [dest]: "*", "ping.payload.octets": "16 ... 65000", "ping.ttl": "1 ... 255", "ping.timeout.s": "1 ... 60" });
+const PING_D = { "ping.payload.octets": "56", "ping.ttl": "64", "ping.timeout.s": "2" };
+const AVG = ["delay.twoway.icmp.us.min", "delay.twoway.icmp.us.mean", "delay.twoway.icmp.us.max", "delay.twoway.icmp.count", "packets.lost"];
+const DET = ["time", "delay.twoway.icmp.us", "ping.sequence", "ping.reply.ttl"];
+const TR_P = { "destination.ip4": "*", "traceroute.protocol": "udp,icmp,tcp", "traceroute.hops.max": "1 ... 64", "traceroute.queries": "1 ... 10", "traceroute.wait.s": "1 ... 10" };
+const TR_D = { "traceroute.protocol": "udp", "traceroute.hops.max": "30", "traceroute.queries": "3", "traceroute.wait.s": "3" };
+const TR_R = ["traceroute.hop", "traceroute.probe", "intermediate.ip4", "rtt.us", "traceroute.flag", "destination.reached"];
+const LB_P = { ...TR_P };
+delete LB_P["traceroute.hops.max"];
+const LB_D = { ...TR_D };
+delete LB_D["traceroute.hops.max"];
+const caps = [
+  mcap("probe-info", "now ... future", {}, ["time", "miniprobe.version"]),
+  mcap("ping-average-ip4", "now ... future / 0.2s", PING_P("destination.ip4"), AVG, PING_D),
+  mcap("ping-detail-ip4", "now ... future / 0.2s", PING_P("destination.ip4"), DET, PING_D),
+  mcap("traceroute-ip4", "now ... future", TR_P, TR_R, TR_D),
+  mcap("traceroute-paris-ip4", "now ... future", { ...TR_P, "source.port": "1024 ... 65535" }, TR_R, { ...TR_D, "source.port": "33433" }),
+  mcap("tracelb-ip4", "now ... future", LB_P, TR_R, LB_D),
+];
+const full = (p) => Object.fromEntries(Object.keys(p).map((k) => [k, k.startsWith("destination") ? "127.0.0.1" : (TR_D[k] ?? PING_D[k] ?? "33433")]));
+const mspec = (label, when, params, results = []) => ({ specification: "measure", version: 1, ...(label ? { label } : {}), when, parameters: params, results });
+const ms = [
+  ["ri-paris-unlabelled", mspec(undefined, "now", full({ ...TR_P, "source.port": "" }), TR_R), "traceroute-paris-ip4"],
+  ["ri-classic-unlabelled", mspec(undefined, "now", full(TR_P), TR_R), "traceroute-ip4"],
+  ["ri-tracelb-unlabelled", mspec(undefined, "now", full(LB_P), TR_R), "tracelb-ip4"],
+  ["ri-renamed-paris", mspec("traceroute-paris-ip4-7", "now", { "destination.ip4": "127.0.0.1" }), "traceroute-paris-ip4"],
+  ["ri-renamed-classic", mspec("traceroute-ip4-0", "now", { "destination.ip4": "127.0.0.1" }), "traceroute-ip4"],
+  ["ri-detail-unlabelled", mspec(undefined, "now + 2s / 1s", full(PING_P("destination.ip4")), DET), "ping-detail-ip4"],
+  ["ri-average-unlabelled", mspec(undefined, "now + 2s / 1s", full(PING_P("destination.ip4")), AVG), "ping-average-ip4"],
+  ["subset-of-detail-columns", mspec(undefined, "now + 2s / 1s", { "destination.ip4": "127.0.0.1" }, ["delay.twoway.icmp.us"]), "ping-detail-ip4"],
+  ["label-picks-among-equals", mspec("ping-detail-ip4", "now + 2s / 1s", { "destination.ip4": "127.0.0.1" }), "ping-detail-ip4"],
+  ["label-is-only-a-hint", mspec("ping-detail-ip4", "now + 2s / 1s", full(PING_P("destination.ip4")), AVG), "ping-average-ip4"],
+  ["scope-decides", mspec(undefined, "now", { "destination.ip4": "127.0.0.1", "traceroute.hops.max": "5" }, ["traceroute.hop"]), null],
+  ["probe-info-any-label", mspec("whatever", "now", {}), "probe-info"],
+  ["label-names-misfit", mspec("probe-info", "now", { "destination.ip4": "-f" }), "probe-info"],
+];
+const mm = ms.map(([id, s, label]) => (label === null
+  ? { id: `match-${id}`, fn: "spec.match", in: { capabilities: caps, specification: s, tzero }, error: { code: "ESPEC", field: "label" } }
+  : { id: `match-${id}`, fn: "spec.match", in: { capabilities: caps, specification: s, tzero }, out: label }));
+mm.push({ id: "match-ambiguous-unlabelled", fn: "spec.match", in: { capabilities: caps, specification: mspec(undefined, "now + 2s / 1s", { "destination.ip4": "127.0.0.1" }), tzero }, error: { code: "ESPEC", field: "label" } });
+mm.push({ id: "match-no-schema", fn: "spec.match", in: { capabilities: caps, specification: mspec(undefined, "now", { "bogus.x": "1" }), tzero }, error: { code: "ENOCAP", field: "specification" } });
+mm.push({ id: "match-scope-fits-none", fn: "spec.match", in: { capabilities: caps, specification: mspec(undefined, "now", { "destination.ip4": "127.0.0.1" }, DET), tzero }, out: "ping-detail-ip4" });
+mm.push({ id: "match-bad-when", fn: "spec.match", in: { capabilities: caps, specification: mspec(undefined, "now + 30", {}), tzero }, error: { code: "EWHEN", field: "when" } });
+out("model-match", mm);
+
+// --- hostile input: one answer on every runtime (issue 8); expected values by hand
+const hostile = [];
+const H = (id, fn, input, expect) => hostile.push(expect && expect.error ? { id: `hostile-${id}`, fn, in: input, error: expect.error } : { id: `hostile-${id}`, fn, in: input, out: expect });
+for (const [name, ok] of [["0", false], ["2130706433", false], ["0x7f000001", false], ["0X7F000001", false], ["0177.0.0.1", false], ["127.1", false],
+  ["1.2.3.4", false], ["host.123", false], ["0x7f.example", true], ["123.example", true], ["x0", true], ["router1", true], ["1e100.net", true]]) {
+  H(`hostname-${slug(name)}`, "addr.hostname", name, ok);
+}
+const urlChecks = [["http://127.0.0.1:8080/x.m3u8", true], ["HTTP://127.0.0.1/x.m3u8", true], ["HtTpS://[::1]/a.mpd", true], ["file:///etc/passwd", false],
+  ["gopher://127.0.0.1/", false], ["-K/etc/passwd://x", false], ["http://", false], ["http:///x", false], ["http://:80/x", false], ["http://user@/x", false],
+  ["//127.0.0.1/x", false], ["http://127.0.0.1/a b", false], ["ftp://127.0.0.1/x", false], ["javascript:alert(1)", false]];
+hostile.push({ id: "hostile-url-schemes", fn: "constraint.check", in: { constraint: "*", prim: "url", values: urlChecks.map((u) => u[0]) },
+  out: { checks: urlChecks.map(([value, ok]) => ({ value, ok })) }, match: "subset" });
+H("when-401-digit-duration", "when.parse", { text: `now + ${"9".repeat(401)}s`, tzero }, { error: { code: "EWHEN", field: "when" } });
+H("when-401-days", "when.parse", { text: "now + 401d", tzero }, { error: { code: "EWHEN", field: "when" } });
+H("when-huge-period", "when.parse", { text: "now ... future / 99999999999d", tzero }, { error: { code: "EWHEN", field: "when" } });
+hostile.push({ id: "hostile-when-400-days", fn: "when.parse", in: { text: "now + 400d / 1d", tzero }, out: { duration_s: 34560000, period_s: 86400 }, match: "subset" });
+H("schedule-30-days", "when.schedule", { text: "now + 30d / 1d", tzero, limit: 2 }, [[tzero, "2026-12-22 12:00:00.000000", 86400]]);
+const sp = (o) => ({ specification: "measure", version: 1, label: "probe-info", when: "now", parameters: {}, results: [], ...o });
+H("results-empty-object", "message.roundtrip", JSON.stringify(sp({ results: {} })), { specification: "measure", version: 1, label: "probe-info", registry: "http://ict-mplane.eu/registry/core", when: "now", parameters: {}, results: [] });
+H("token-ok", "spec.shape", sp({ token: "0123456789abcdef0123456789ABCDEF" }), true);
+for (const [id, token] of [["number", 12345], ["empty", ""], ["short", "abc"], ["not-hex", "0123456789abcdef0123456789abcdeg"], ["long", "a".repeat(3000)]]) {
+  H(`token-${id}`, "spec.shape", sp({ token }), { error: { code: "ESPEC", field: "token" } });
+}
+H("too-many-results", "spec.shape", sp({ results: Array.from({ length: 300 }, (_, i) => `c${i}`) }), { error: { code: "ESPEC", field: "results" } });
+H("too-many-parameters", "spec.shape", sp({ parameters: Object.fromEntries(Array.from({ length: 70 }, (_, i) => [`p${i}`, "1"])) }), { error: { code: "ESPEC", field: "parameters" } });
+H("long-when", "spec.shape", sp({ when: "now" + " ".repeat(2000) }), { error: { code: "ESPEC", field: "when" } });
+H("long-value", "spec.shape", sp({ parameters: { "content.url": "http://a/" + "x".repeat(5000) } }), { error: { code: "ESPEC", field: "content.url" } });
+// digests: the same 32 digits everywhere, for lengths around the 3-byte step and a long text
+const long = Array.from({ length: 70000 }, (_, i) => String.fromCharCode(32 + ((i * 7919) % 95))).join("");
+// (values from the first run on Node; the test is that every runtime agrees and they all differ)
+for (const [id, text, hex] of [["empty", "", "5a73f89f4395dff7a4b638f2bd867122"], ["one", "a", "ae3ae0ef48802bb984f2c3c8978dd89e"], ["two", "ab", "9c8d4963d88c83711dc288b97f9f5eff"], ["three", "abc", "11fa74f876d5bfe4cb3a081bf899f29a"],
+  ["four", "abcd", "c224a6910e262ad7a664fc1ca2f7914f"], ["long", long, "31aeb216e01deba2e671a7d936ea0b2f"]]) {
+  hostile.push({ id: `hostile-digest-${id}`, fn: "hash.digest128", in: text, out: hex });
+}
+out("model-hostile", hostile);

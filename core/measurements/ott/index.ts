@@ -20,7 +20,7 @@
 //   ott.buffer.s         2 ... 600: buffer length in seconds (original --buffLen)
 //   ott.http.timeout.ms  100 ... 120000: one HTTP transaction's timeout (original --httpTimeout)
 import { Host } from "../../host";
-import { Cell, Measurement, NONE, ResultTable, RunContext } from "../types";
+import { Cell, Device, Measurement, NONE, ResultTable, RunContext } from "../types";
 import { parseNatural } from "../../util/num";
 import { Abr, Mode, Player, Protocol, SessionResult } from "./player";
 import { CycleSummary, RequestRecord, summarizeCycle } from "./scores";
@@ -202,6 +202,7 @@ export const ott: Measurement = {
     { name: "ott.level.last", prim: "natural", desc: "level of the last played video segment" },
     { name: "ott.segments", prim: "natural", desc: "media requests (init, video, audio)" },
     { name: "ott.segments.failed", prim: "natural", desc: "media requests that failed" },
+    { name: "url", prim: "url", desc: "URL of one HTTP request of the session (ott-download-detail)" },
     { name: "ott.request", prim: "string", desc: "what a request fetched: manifest, init, video, audio" },
     { name: "http.code", prim: "natural", desc: "HTTP status" },
     { name: "http.redirectcount", prim: "natural", desc: "redirects followed" },
@@ -210,18 +211,18 @@ export const ott: Measurement = {
     { name: "ott.buffer.ms", prim: "natural", desc: "buffer level after the segment arrived" },
     { name: "ott.error", prim: "string", desc: "error code of a failed request" },
   ],
-  capabilities: (host: Host) =>
-    capable(host)
+  capabilities: (device: Device) =>
+    capable(device.host)
       ? [
-          { label: "ott-download", when: "now ... future / 10s", parameters: PARAMETERS, results: OTT_COLUMNS, defaults: DEFAULTS },
-          { label: "ott-download-detail", when: "now ... future / 10s", parameters: PARAMETERS, results: OTT_DETAIL_COLUMNS, defaults: DEFAULTS },
+          { label: "ott-download", variant: { output: "aggregate" }, when: "now ... future / 10s", parameters: PARAMETERS, results: OTT_COLUMNS, defaults: DEFAULTS },
+          { label: "ott-download-detail", variant: { output: "detail" }, when: "now ... future / 10s", parameters: PARAMETERS, results: OTT_DETAIL_COLUMNS, defaults: DEFAULTS },
         ]
       : [],
   maxDurationMs: (params, spanMs) => spanMs + 2 * httpTimeout(params) + 1000,
   run: async (ctx: RunContext): Promise<ResultTable> => {
     const s = await session(ctx);
     const endWall = ctx.host.now();
-    if (ctx.label === "ott-download-detail") {
+    if (ctx.variant["output"] === "detail") {
       const rows: Cell[][] = [];
       for (const r of s.requests) rows.push(detailRow(r));
       return { columns: OTT_DETAIL_COLUMNS, rows: rows, startMs: s.wallStart, endMs: endWall };

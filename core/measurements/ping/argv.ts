@@ -5,7 +5,7 @@
 import { ToolInfo } from "../../host";
 import { ProbeError } from "../../util/errors";
 import { fmtNum, parseNatural } from "../../util/num";
-import { toolArgv0 } from "../../tools/probe";
+import { toolArgv0 } from "../../tools/classify";
 import { Destination, P_DEST4, P_DEST6, P_NAME, ToolRef, destinationOf, naturalParam } from "../target";
 
 export const P_SIZE = "ping.payload.octets";

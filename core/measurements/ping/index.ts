@@ -5,11 +5,11 @@
 // reply (ping-detail-*). Targets: an address of the capability's family, or (the -name-
 // capabilities) a host name that the tool resolves; the address it used is reported.
 // Loss, unreachable and unresolvable targets are results (count 0), not exceptions.
-import { Host } from "../../host";
+import { ToolSet } from "../../host";
 import { exec } from "../../host-async";
 import { ProbeError } from "../../util/errors";
 import { fmtNum, parseNatural } from "../../util/num";
-import { CapabilityTemplate, Cell, Measurement, NONE, ResultTable, RunContext } from "../types";
+import { CapabilityTemplate, Cell, Device, Measurement, NONE, ResultTable, RunContext, Variant, variantFamily } from "../types";
 import { P_DEST4, P_DEST6, P_NAME, ToolRef } from "../target";
 import { P_SIZE, P_TIMEOUT, P_TTL, PingPlan, SIZE_MAX, SIZE_MIN, TIMEOUT_MAX_S, pingArgvOf, pingBudgetMs, pingPlan } from "./argv";
 import { parsePingRuns } from "./parse";
@@ -21,7 +21,7 @@ export const AVERAGE_RESULTS = [
   "delay.twoway.icmp.us.mean",
   "delay.twoway.icmp.us.50pct",
   "delay.twoway.icmp.us.max",
-  "delay.twoway.icmp.us.count",
+  "delay.twoway.icmp.count",
   "packets.lost",
   "delay.twoway.icmp.us.stddev",
 ];
@@ -29,8 +29,8 @@ export const DETAIL_RESULTS = ["time", "delay.twoway.icmp.us", "ping.sequence", 
 
 const PING_FLAVOURS = ["iputils", "busybox", "toybox"];
 
-function usable(host: Host, name: string): ToolRef | undefined {
-  const t = host.tools[name];
+function usable(tools: ToolSet, name: string): ToolRef | undefined {
+  const t = tools[name];
   if (t === undefined || PING_FLAVOURS.indexOf(t.flavour) < 0) return undefined;
   const ref: ToolRef = { name: name, path: t.path, flavour: t.flavour };
   if (t.version !== undefined) ref.version = t.version;
@@ -38,12 +38,12 @@ function usable(host: Host, name: string): ToolRef | undefined {
   return ref;
 }
 
-/** The tool that pings `family` on this host: ping (with -6 when it has it), else ping6. */
-export function pingTool(host: Host, family: number): ToolRef | undefined {
-  const p = usable(host, "ping");
+/** The tool that pings `family` on this device: ping (with -6 when it has it), else ping6. */
+export function pingTool(tools: ToolSet, family: number): ToolRef | undefined {
+  const p = usable(tools, "ping");
   if (family === 4) return p;
   if (p !== undefined && (p.flags === undefined || p.flags.indexOf("-6") >= 0)) return p;
-  const p6 = usable(host, "ping6");
+  const p6 = usable(tools, "ping6");
   if (p6 !== undefined) return p6;
   return undefined;
 }
@@ -65,15 +65,15 @@ export function minPeriod(tool: ToolRef): string {
   return "0.2s";
 }
 
-function familyOf(label: string): number {
-  return label.substring(label.length - 4) === "-ip6" ? 6 : 4;
-}
-
 /** What ping itself would use: 56-byte payload, TTL 64, 2 s wait for each reply. */
 const DEFAULTS: { [name: string]: string } = {};
 DEFAULTS[P_SIZE] = "56";
 DEFAULTS[P_TTL] = "64";
 DEFAULTS[P_TIMEOUT] = "2";
+
+function variant(tool: ToolRef, family: number, output: string, target: string): Variant {
+  return { family: family === 4 ? "4" : "6", output: output, target: target, tool: tool.name };
+}
 
 function templates(tool: ToolRef, family: number): CapabilityTemplate[] {
   const fam = family === 4 ? "ip4" : "ip6";
@@ -91,11 +91,13 @@ function templates(tool: ToolRef, family: number): CapabilityTemplate[] {
   avgName.push(dest);
   const detName = DETAIL_RESULTS.slice();
   detName.push(dest);
+  // Aggregate and detail differ by their result columns (detail has time, per-reply delay,
+  // sequence and TTL; aggregate has min/mean/max/count...), so their schemas differ.
   return [
-    { label: "ping-average-" + fam, when: when, parameters: common(dest), results: AVERAGE_RESULTS.slice(), defaults: DEFAULTS },
-    { label: "ping-detail-" + fam, when: when, parameters: common(dest), results: DETAIL_RESULTS.slice(), defaults: DEFAULTS },
-    { label: "ping-average-name-" + fam, when: when, parameters: common(P_NAME), results: avgName, defaults: DEFAULTS },
-    { label: "ping-detail-name-" + fam, when: when, parameters: common(P_NAME), results: detName, defaults: DEFAULTS },
+    { label: "ping-average-" + fam, variant: variant(tool, family, "aggregate", "address"), when: when, parameters: common(dest), results: AVERAGE_RESULTS.slice(), defaults: DEFAULTS },
+    { label: "ping-detail-" + fam, variant: variant(tool, family, "detail", "address"), when: when, parameters: common(dest), results: DETAIL_RESULTS.slice(), defaults: DEFAULTS },
+    { label: "ping-average-name-" + fam, variant: variant(tool, family, "aggregate", "name"), when: when, parameters: common(P_NAME), results: avgName, defaults: DEFAULTS },
+    { label: "ping-detail-name-" + fam, variant: variant(tool, family, "detail", "name"), when: when, parameters: common(P_NAME), results: detName, defaults: DEFAULTS },
   ];
 }
 
@@ -131,8 +133,8 @@ export function detailRows(run: PingRun, arrivalMs: number[]): Cell[][] {
 
 async function runPing(ctx: RunContext): Promise<ResultTable> {
   const host = ctx.host;
-  const family = familyOf(ctx.label);
-  const tool = pingTool(host, family);
+  const family = variantFamily(ctx.variant);
+  const tool = usable(ctx.device.tools, ctx.variant["tool"]);
   if (tool === undefined) throw new ProbeError("ENOTOOL", "no ping for IPv" + fmtNum(family) + " on this device");
   const run = ctx.run;
   const durationMs = run.endMs !== undefined ? run.endMs - run.startMs : 0;
@@ -147,7 +149,7 @@ async function runPing(ctx: RunContext): Promise<ResultTable> {
     onLine: (line: string) => {
       if (line.indexOf(" bytes from ") >= 0) arrival.push(host.now());
     },
-  });
+  }, ctx.cancel);
   const end = host.now();
   let parsed: PingRun;
   try {
@@ -160,8 +162,8 @@ async function runPing(ctx: RunContext): Promise<ResultTable> {
   }
   if (res.timedOut) ctx.log("warn", "ping did not finish in time; reporting the replies seen");
   if (parsed.errors.length > 0) ctx.log("info", parsed.errors[0].text);
-  const detail = ctx.label.indexOf("-detail-") >= 0;
-  const withDest = ctx.params[P_NAME] !== undefined;
+  const detail = ctx.variant["output"] === "detail";
+  const withDest = ctx.variant["target"] === "name";
   const columns = (detail ? DETAIL_RESULTS : AVERAGE_RESULTS).slice();
   columns.push(family === 4 ? P_DEST4 : P_DEST6);
   if (!withDest) columns.pop();
@@ -184,10 +186,10 @@ export const ping: Measurement = {
     { name: "ping.sequence", prim: "natural", desc: "ICMP sequence number as the tool printed it (busybox counts from 0, iputils from 1)" },
     { name: "ping.reply.ttl", prim: "natural", desc: "IP TTL / hop limit of the echo reply" },
   ],
-  capabilities: (host: Host): CapabilityTemplate[] => {
+  capabilities: (device: Device): CapabilityTemplate[] => {
     const out: CapabilityTemplate[] = [];
     for (const family of [4, 6]) {
-      const tool = pingTool(host, family);
+      const tool = pingTool(device.tools, family);
       if (tool !== undefined) for (const t of templates(tool, family)) out.push(t);
     }
     return out;

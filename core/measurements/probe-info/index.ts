@@ -1,6 +1,6 @@
 // probe-info: what the device is and how it is doing, read from the device itself
 // (/proc on Linux). Exercises the whole path spec → run → result on every runtime.
-import { Host } from "../../host";
+import { ToolSet } from "../../host";
 import { readFileMaybe } from "../../host-async";
 import { parseNum } from "../../util/num";
 import { VERSION } from "../../version";
@@ -52,11 +52,11 @@ function cell(v: number | undefined): Cell {
   return v === undefined ? NONE : v;
 }
 
-function toolList(host: Host): string {
-  const names = Object.keys(host.tools).filter((k) => host.tools[k] !== undefined);
+function toolList(tools: ToolSet): string {
+  const names = Object.keys(tools).filter((k) => tools[k] !== undefined);
   names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const parts: string[] = [];
-  for (const n of names) parts.push(n + "=" + (host.tools[n] as { flavour: string }).flavour);
+  for (const n of names) parts.push(n + "=" + (tools[n] as { flavour: string }).flavour);
   return parts.length > 0 ? parts.join(",") : NONE;
 }
 
@@ -75,7 +75,7 @@ export const probeInfo: Measurement = {
     { name: "system.memory.total.kb", prim: "natural" },
     { name: "system.memory.available.kb", prim: "natural", desc: "MemAvailable (MemFree on old kernels)" },
   ],
-  capabilities: () => [{ label: "probe-info", when: "now ... future", parameters: {}, results: COLUMNS }],
+  capabilities: () => [{ label: "probe-info", variant: {}, when: "now ... future", parameters: {}, results: COLUMNS }],
   run: async (ctx: RunContext): Promise<ResultTable> => {
     const host = ctx.host;
     const start = host.now();
@@ -97,7 +97,7 @@ export const probeInfo: Measurement = {
       cell(load[2]),
       cell(meminfoKb(meminfo, "MemTotal")),
       cell(avail),
-      toolList(host),
+      toolList(ctx.device.tools),
     ];
     return { columns: COLUMNS, rows: [row], startMs: start, endMs: host.now() };
   },

@@ -10,12 +10,21 @@
 import { ProbeError } from "../../util/errors";
 import { fmtNum } from "../../util/num";
 import { Destination, ToolRef, destinationOf, naturalParam } from "../target";
-import { toolArgv0 } from "../../tools/probe";
+import { toolArgv0 } from "../../tools/classify";
 
 export const P_PROTOCOL = "traceroute.protocol";
 export const P_HOPS = "traceroute.hops.max";
 export const P_QUERIES = "traceroute.queries";
 export const P_WAIT = "traceroute.wait.s";
+/**
+ * Paris only: the flow identifier held constant for the whole trace — the source port of
+ * every UDP/TCP probe (scamper -s, traceroute --sport); for scamper icmp-paris the value its
+ * -s sets in the ICMP header. The mPlane core element, so Paris and classic traceroute
+ * differ by schema, not by label.
+ */
+export const P_SPORT = "source.port";
+export const SPORT_MIN = 1024;
+export const SPORT_MAX = 65535;
 
 export const HOPS_MAX = 64;
 export const QUERIES_MAX = 10;
@@ -35,6 +44,8 @@ export interface TracePlan {
   maxHops: number;
   queries: number;
   waitS: number;
+  /** Paris: the constant source port (flow identifier). */
+  sport: number;
 }
 
 function has(tool: ToolRef, flag: string): boolean {
@@ -84,6 +95,7 @@ export function tracePlan(tool: ToolRef, params: { [name: string]: string }, mod
     maxHops: mode === "lb" ? 0 : naturalParam(params, P_HOPS, 1, HOPS_MAX),
     queries: naturalParam(params, P_QUERIES, 1, QUERIES_MAX),
     waitS: naturalParam(params, P_WAIT, 1, WAIT_MAX_S),
+    sport: mode === "paris" && params[P_SPORT] !== undefined ? naturalParam(params, P_SPORT, SPORT_MIN, SPORT_MAX) : PARIS_SPORT,
   };
 }
 
@@ -112,7 +124,7 @@ function scamperCommand(p: TracePlan): string {
   w.push(fmtNum(p.waitS));
   if (p.mode === "paris") {
     w.push("-s");
-    w.push(fmtNum(PARIS_SPORT));
+    w.push(fmtNum(p.sport));
     w.push("-d");
     w.push(fmtNum(p.protocol === "tcp" ? PARIS_TCP_DPORT : PARIS_UDP_DPORT));
   }
@@ -132,7 +144,7 @@ export function traceArgvOf(tool: ToolRef, p: TracePlan): string[] {
   if (fl === "traceroute") {
     if (p.mode === "paris") {
       out.push(p.protocol === "tcp" ? "-T" : "-U");
-      out.push("--sport=" + fmtNum(PARIS_SPORT));
+      out.push("--sport=" + fmtNum(p.sport));
     } else if (p.protocol === "icmp") out.push("-I");
     else if (p.protocol === "tcp") out.push("-T");
   } else if (fl === "busybox") {

@@ -5,15 +5,15 @@
 //   tracelb-ip4/-ip6           every load-balanced path: scamper tracelb
 // The protocol constraint lists what that tool supports (udp, icmp, tcp). A silent or
 // unreachable path is a result (timeouts "*", flags "!H"...; destination.reached False).
-import { Host } from "../../host";
+import { ToolSet } from "../../host";
 import { exec } from "../../host-async";
 import { ProbeError, asProbeError } from "../../util/errors";
 import { fmtNum, parseNatural } from "../../util/num";
-import { CapabilityTemplate, Cell, Measurement, NONE, ResultTable, RunContext } from "../types";
+import { CapabilityTemplate, Cell, Device, Measurement, NONE, ResultTable, RunContext, Variant, variantFamily } from "../types";
 import { P_DEST4, P_DEST6, ToolRef } from "../target";
 import { splitLines } from "../../tools/text";
 import {
-  HOPS_MAX, P_HOPS, P_PROTOCOL, P_QUERIES, P_WAIT, QUERIES_MAX, TraceMode, WAIT_MAX_S, traceArgvOf, traceBudgetMs,
+  HOPS_MAX, PARIS_SPORT, P_HOPS, P_PROTOCOL, P_QUERIES, P_SPORT, P_WAIT, QUERIES_MAX, SPORT_MAX, SPORT_MIN, TraceMode, WAIT_MAX_S, traceArgvOf, traceBudgetMs,
   traceProtocols, tracePlan,
 } from "./argv";
 import { parseTraces } from "./parse";
@@ -28,8 +28,8 @@ export function traceColumns(family: number): string[] {
   return [COL_HOP, COL_PROBE, family === 4 ? "intermediate.ip4" : "intermediate.ip6", "rtt.us", COL_FLAG, COL_REACHED];
 }
 
-function ref(host: Host, name: string): ToolRef | undefined {
-  const t = host.tools[name];
+function ref(tools: ToolSet, name: string): ToolRef | undefined {
+  const t = tools[name];
   if (t === undefined) return undefined;
   const r: ToolRef = { name: name, path: t.path, flavour: t.flavour };
   if (t.version !== undefined) r.version = t.version;
@@ -42,11 +42,11 @@ function supportsFamily(t: ToolRef, family: number): boolean {
   return t.flags === undefined || t.flags.indexOf("-6") >= 0;
 }
 
-/** The tool used for `mode` and `family` on this host, or undefined. */
-export function traceTool(host: Host, mode: TraceMode, family: number): ToolRef | undefined {
+/** The tool used for `mode` and `family` on this device, or undefined. */
+export function traceTool(tools: ToolSet, mode: TraceMode, family: number): ToolRef | undefined {
   const names = mode === "classic" ? ["traceroute", "traceroute6", "scamper"] : mode === "paris" ? ["scamper", "traceroute", "traceroute6"] : ["scamper"];
   for (const n of names) {
-    const t = ref(host, n);
+    const t = ref(tools, n);
     if (t === undefined) continue;
     if (n === "traceroute6" && family === 4) continue;
     if (!supportsFamily(t, family)) continue;
@@ -55,14 +55,10 @@ export function traceTool(host: Host, mode: TraceMode, family: number): ToolRef 
   return undefined;
 }
 
-function modeOf(label: string): TraceMode {
-  if (label.substring(0, 8) === "tracelb-") return "lb";
-  if (label.indexOf("-paris-") >= 0) return "paris";
-  return "classic";
-}
-
-function familyOf(label: string): number {
-  return label.substring(label.length - 4) === "-ip6" ? 6 : 4;
+/** The variant's mode as the argv builder names it ("tracelb" → "lb"). */
+function modeOf(v: Variant): TraceMode {
+  const m = v["mode"];
+  return m === "tracelb" ? "lb" : m === "paris" ? "paris" : "classic";
 }
 
 function template(tool: ToolRef, mode: TraceMode, family: number): CapabilityTemplate {
@@ -74,6 +70,7 @@ function template(tool: ToolRef, mode: TraceMode, family: number): CapabilityTem
   if (mode !== "lb") p[P_HOPS] = "1 ... " + fmtNum(HOPS_MAX);
   p[P_QUERIES] = "1 ... " + fmtNum(QUERIES_MAX);
   p[P_WAIT] = "1 ... " + fmtNum(WAIT_MAX_S);
+  if (mode === "paris") p[P_SPORT] = fmtNum(SPORT_MIN) + " ... " + fmtNum(SPORT_MAX);
   // Defaults as traceroute's own, but a 3 s wait: a router's probe should not hang 5 s a hop.
   const protocols = traceProtocols(tool, mode);
   const d: { [name: string]: string } = {};
@@ -81,7 +78,9 @@ function template(tool: ToolRef, mode: TraceMode, family: number): CapabilityTem
   if (mode !== "lb") d[P_HOPS] = "30";
   d[P_QUERIES] = "3";
   d[P_WAIT] = "3";
-  return { label: label, when: "now ... future", parameters: p, results: traceColumns(family), defaults: d };
+  if (mode === "paris") d[P_SPORT] = fmtNum(PARIS_SPORT);
+  const variant: Variant = { family: family === 4 ? "4" : "6", mode: mode === "lb" ? "tracelb" : mode, tool: tool.name };
+  return { label: label, variant: variant, when: "now ... future", parameters: p, results: traceColumns(family), defaults: d };
 }
 
 /** One row per (hop, probe): hop, probe number (1-based), address, RTT, flag, reached. */
@@ -106,16 +105,16 @@ function firstLine(text: string): string {
 
 async function runTrace(ctx: RunContext): Promise<ResultTable> {
   const host = ctx.host;
-  const mode = modeOf(ctx.label);
-  const family = familyOf(ctx.label);
-  const tool = traceTool(host, mode, family);
-  if (tool === undefined) throw new ProbeError("ENOTOOL", "no tool for " + ctx.label + " on this device");
+  const mode = modeOf(ctx.variant);
+  const family = variantFamily(ctx.variant);
+  const tool = ref(ctx.device.tools, ctx.variant["tool"]);
+  if (tool === undefined) throw new ProbeError("ENOTOOL", "no " + ctx.variant["mode"] + " traceroute tool on this device");
   const plan = tracePlan(tool, ctx.params, mode);
-  if (plan.dest.family !== family) throw new ProbeError("ESPEC", "address family does not match " + ctx.label, plan.dest.field);
+  if (plan.dest.family !== family) throw new ProbeError("ESPEC", "address family does not match the capability (IPv" + fmtNum(family) + ")", plan.dest.field);
   const argv = traceArgvOf(tool, plan);
   ctx.log("debug", argv.join(" "));
   const start = host.now();
-  const res = await exec(host, argv, { timeoutMs: traceBudgetMs(tool, plan), maxBytes: 1048576 });
+  const res = await exec(host, argv, { timeoutMs: traceBudgetMs(tool, plan), maxBytes: 1048576 }, ctx.cancel);
   const end = host.now();
   const columns = traceColumns(family);
   let traces: Trace[] = [];
@@ -145,12 +144,12 @@ export const traceroute: Measurement = {
     { name: "traceroute.flag", prim: "string", desc: "'*' no answer, '' plain answer, or the tool's annotation: !H !N !P !X !S !F..." },
     { name: "destination.reached", prim: "boolean", desc: "the destination itself answered the trace" },
   ],
-  capabilities: (host: Host): CapabilityTemplate[] => {
+  capabilities: (device: Device): CapabilityTemplate[] => {
     const out: CapabilityTemplate[] = [];
     const modes: TraceMode[] = ["classic", "paris", "lb"];
     for (const mode of modes) {
       for (const family of [4, 6]) {
-        const tool = traceTool(host, mode, family);
+        const tool = traceTool(device.tools, mode, family);
         if (tool !== undefined) out.push(template(tool, mode, family));
       }
     }

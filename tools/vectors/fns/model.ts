@@ -5,6 +5,8 @@ import { constraintProblem, formatConstraint, parseConstraint } from "../../../c
 import { Prim, Registry } from "../../../core/model/registry";
 import { messageToJson, readMessage, Statement } from "../../../core/model/statement";
 import { validateSpec } from "../../../core/model/validate";
+import { Offered, fillableOf, matchSpec } from "../../../core/model/match";
+import { checkSpecShape } from "../../../core/model/limits";
 import {
   formatWhen, isDefinite, isForever, isImmediate, isInfinite, parseWhen, schedule, whenDurationMs, whenMismatch, whenSpan,
 } from "../../../core/model/when";
@@ -78,6 +80,25 @@ export const fns: { [name: string]: VectorFn } = {
     const defaults = d === undefined ? undefined : (d as { [name: string]: string });
     const v = validateSpec(spec, cap, new Registry(), parseTime(o["tzero"] as string), defaults);
     return messageToJson(v.spec);
+  },
+  /** {capabilities: [cap + "defaults"?], specification, tzero} → the matched capability's label */
+  "spec.match": (i) => {
+    const o = i as JsonObject;
+    const offers: Offered[] = [];
+    for (const c of o["capabilities"] as JsonValue[]) {
+      const cap = readMessage(c) as Statement;
+      const d = (c as JsonObject)["defaults"];
+      offers.push({ cap: cap, fillable: fillableOf(cap, d === undefined ? undefined : (d as { [name: string]: string })) });
+    }
+    const spec = readMessage(o["specification"]) as Statement;
+    const k = matchSpec(spec, offers, parseTime(o["tzero"] as string));
+    const label = offers[k].cap.label;
+    return label !== undefined ? label : JSON_NULL;
+  },
+  /** an mPlane specification (JSON value) → true, or the shape/size error naming its field */
+  "spec.shape": (i) => {
+    checkSpecShape(readMessage(i) as Statement);
+    return true;
   },
   "addr.canonical": (i) => {
     const c = canonicalAddress(i as string);

@@ -6,11 +6,11 @@ import { rttStatsToJson } from "../../../core/measurements/ping/json";
 import { decimalToInt, msTextToUs } from "../../../core/tools/text";
 import { VectorFn } from "./types";
 import { Host, ToolInfo, ToolSet } from "../../../core/host";
-import { CapabilityTemplate } from "../../../core/measurements/types";
+import { CapabilityTemplate, Device } from "../../../core/measurements/types";
 import { pingArgv } from "../../../core/measurements/ping/argv";
 import { ToolRef } from "../../../core/measurements/target";
 import { ping } from "../../../core/measurements/ping/index";
-import { helpFlags, identify } from "../../../core/tools/probe";
+import { helpFlags, identify } from "../../../core/tools/classify";
 
 export const fns: { [name: string]: VectorFn } = {
   /** in {flavour, text, bareMeans?} -> the flavour's record (see parsePingToJson). */
@@ -75,13 +75,16 @@ export function templatesToJson(ts: CapabilityTemplate[]): JsonValue {
   for (const t of ts) {
     const p: JsonObject = {};
     for (const k of Object.keys(t.parameters)) p[k] = t.parameters[k];
-    out.push({ label: t.label, when: t.when, parameters: p, results: strings(t.results) });
+    const v: JsonObject = {};
+    const variant = t.variant !== undefined ? t.variant : {};
+    for (const k of Object.keys(variant)) v[k] = variant[k];
+    out.push({ label: t.label, variant: v, when: t.when, parameters: p, results: strings(t.results) });
   }
   return out;
 }
 
-/** A host that has only tools (all capabilities() reads). */
-export function toolsHost(v: JsonValue): Host {
+/** A device that has only tools (all capabilities() of ping and traceroute read). */
+export function toolsDevice(v: JsonValue): Device {
   const o = v as JsonObject;
   const tools: ToolSet = {};
   for (const k of Object.keys(o)) {
@@ -91,7 +94,7 @@ export function toolsHost(v: JsonValue): Host {
     if (t.version !== undefined) info.version = t.version;
     tools[k] = info;
   }
-  return { tools: tools } as unknown as Host;
+  return { host: {} as unknown as Host, tools: tools, options: {}, probeId: "vectors" };
 }
 
 fns["ping.argv"] = (i) => {
@@ -101,7 +104,7 @@ fns["ping.argv"] = (i) => {
   return strings(pingArgv(toolRef(o["tool"]), stringMap(o["params"]), { durationMs: w["durationMs"] as number, periodMs: w["periodMs"] as number }, typeof fam === "number" ? fam : undefined));
 };
 /** in {tools: {name: ToolInfo}} -> the ping capability templates this device offers. */
-fns["ping.capabilities"] = (i) => templatesToJson(ping.capabilities(toolsHost((i as JsonObject)["tools"])));
+fns["ping.capabilities"] = (i) => templatesToJson(ping.capabilities(toolsDevice((i as JsonObject)["tools"])));
 /** in help text -> option names it lists. */
 fns["tools.helpFlags"] = (i) => strings(helpFlags(i as string));
 /** in {name, text} -> {flavour, version?} or null. */

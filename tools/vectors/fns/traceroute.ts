@@ -4,7 +4,7 @@ import { TraceMode, tracerouteArgv } from "../../../core/measurements/traceroute
 import { traceroute } from "../../../core/measurements/traceroute/index";
 import { ToolRef } from "../../../core/measurements/target";
 import { VectorFn } from "./types";
-import { templatesToJson, toolsHost } from "./ping";
+import { templatesToJson, toolsDevice } from "./ping";
 
 function strings(xs: string[]): JsonValue[] {
   const out: JsonValue[] = [];
@@ -36,5 +36,5 @@ export const fns: { [name: string]: VectorFn } = {
     return strings(tracerouteArgv(tool, params, o["mode"] as TraceMode));
   },
   /** in {tools: {name: ToolInfo}} -> the traceroute capability templates this device offers. */
-  "traceroute.capabilities": (i) => templatesToJson(traceroute.capabilities(toolsHost((i as JsonObject)["tools"]))),
+  "traceroute.capabilities": (i) => templatesToJson(traceroute.capabilities(toolsDevice((i as JsonObject)["tools"]))),
 };
