@@ -186,7 +186,7 @@ export function nsHost(base: Host, prefix: string[]): Host {
   return {
     ...base,
     exec(argv: string[], o: ExecOptions, cb: Callback<ExecResult>) {
-      ex([...prefix, ...argv], o, cb);
+      return ex([...prefix, ...argv], o, cb);
     },
   };
 }
