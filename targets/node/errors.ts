@@ -36,7 +36,10 @@ export function mapCode(code: string, fallback = "EIO"): string {
   if (MAP[code] !== undefined) return MAP[code];
   // llhttp: malformed status line, headers, chunk sizes, duplicate Content-Length, header overflow
   if (code.startsWith("HPE_")) return "EPROTO";
-  if (code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL") || code.includes("CERT") || code === "DEPTH_ZERO_SELF_SIGNED_CERT") {
+  // TLS: Node's ERR_TLS_*/ERR_SSL_* and OpenSSL's verification codes (UNABLE_TO_GET_ISSUER_CERT,
+  // SELF_SIGNED_CERT_IN_CHAIN, CERT_HAS_EXPIRED, UNABLE_TO_VERIFY_LEAF_SIGNATURE, ...)
+  if (code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL") || code.startsWith("UNABLE_TO_") ||
+    code.includes("CERT") || code.includes("SELF_SIGNED") || code.includes("SIGNATURE") || code === "HOSTNAME_MISMATCH") {
     return "EPROTO";
   }
   return fallback;

@@ -2,11 +2,14 @@
 // host, with the local HTTP/echo servers of tests/hosts/servers.ts, plus the Node-only
 // parts the suite cannot reach from inside (stdin over its limit, signals, exit).
 import test from "ava";
-import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
+import * as tls from "node:tls";
+import type { Stream } from "../../core/host";
 import { createHost } from "../../targets/node/host";
 import { runHostSuite } from "./host-suite";
 import { startServers } from "./servers";
@@ -141,3 +144,50 @@ h.spawn(["sleep", arg], { onExit: () => undefined }, () => process.stdout.write(
     t.deepEqual(left, []);
   });
 }
+
+/** A CA and a server certificate for "probe.test", made with the openssl CLI (argv, no shell). */
+function makeCerts(dir: string): { ca: string; cert: string; key: string } {
+  const run = (args: string[]) => {
+    const r = spawnSync("openssl", args, { cwd: dir, encoding: "utf8", timeout: 30000 });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]}: ${r.stderr}`);
+  };
+  run(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=miniprobe test CA"]);
+  run(["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "srv.key", "-out", "srv.csr", "-subj", "/CN=probe.test"]);
+  writeFileSync(join(dir, "ext.cnf"), "subjectAltName=DNS:probe.test\n");
+  run(["x509", "-req", "-in", "srv.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "srv.pem", "-days", "2", "-extfile", "ext.cnf"]);
+  return { ca: join(dir, "ca.pem"), cert: join(dir, "srv.pem"), key: join(dir, "srv.key") };
+}
+
+test("Node host: TLS connect verifies against caFile and servername, and refuses otherwise", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "mp-node-tls-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const c = makeCerts(dir);
+  const server = tls.createServer({ cert: readFileSync(c.cert), key: readFileSync(c.key) }, (s) => s.pipe(s));
+  server.on("tlsClientError", () => undefined);
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  t.teardown(() => new Promise<void>((r) => server.close(() => r())));
+  const port = (server.address() as AddressInfo).port;
+  const host = createHost();
+  const open = (o: { caFile?: string; servername?: string }) =>
+    new Promise<{ code?: string; stream?: Stream }>((resolve) =>
+      host.connect!("127.0.0.1", port, { tls: true, timeoutMs: 5000, ...o }, (e, s) => resolve({ code: e?.code, stream: s })),
+    );
+
+  const good = await open({ caFile: c.ca, servername: "probe.test" });
+  t.is(good.code, undefined);
+  const echoed = await new Promise<string>((resolve) => {
+    let got = "";
+    const bytes = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("");
+    good.stream!.onData((d) => {
+      got += d;
+      if (got.length >= 256) resolve(got);
+    });
+    good.stream!.write(bytes, () => undefined);
+  });
+  t.is(echoed, Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join(""));
+  good.stream!.close();
+
+  t.is((await open({ servername: "probe.test" })).code, "EPROTO", "unknown CA");
+  t.is((await open({ caFile: c.ca, servername: "other.test" })).code, "EPROTO", "wrong name");
+  t.is((await open({ caFile: join(dir, "missing.pem") })).code, "ENOENT", "CA file missing");
+});
