@@ -5,8 +5,10 @@
 // runs through busybox nc here (Debian's busybox has the applet), so it must pass too.
 import test from "ava";
 import { execFile, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
+import tls from "node:tls";
+import { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { rollup } from "rollup";
@@ -28,9 +30,13 @@ async function bundle(): Promise<string> {
   return out.file;
 }
 
-function runQjs(qjs: string, args: string[], stdin: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+// One build of qjs and of the bundle for every test in this file.
+let built: Promise<[string, string]> | undefined;
+const ready = (): Promise<[string, string]> => (built ??= Promise.all([buildQjs(), bundle()]));
+
+function runQjs(qjs: string, args: string[], stdin: string, env?: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(qjs, args, { stdio: ["pipe", "pipe", "pipe"] });
+    const p = spawn(qjs, args, { stdio: ["pipe", "pipe", "pipe"], env: env ?? process.env });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => (stdout += d));
@@ -40,8 +46,16 @@ function runQjs(qjs: string, args: string[], stdin: string): Promise<{ code: num
   });
 }
 
+/** A QuickJS-only check of qjs-suite-entry.ts (mode=...): its one line of JSON. */
+async function mode(args: string[], env?: NodeJS.ProcessEnv): Promise<{ [k: string]: unknown }> {
+  const [qjs, script] = await ready();
+  const r = await runQjs(qjs, [script, ...args], "", env);
+  if (r.code !== 0) throw new Error(`qjs exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!);
+}
+
 test("QuickJS host passes the host conformance suite on native qjs", async (t) => {
-  const [qjs, script] = await Promise.all([buildQjs(), bundle()]);
+  const [qjs, script] = await ready();
   const servers = await startServers();
   const tmpDir = mkdtempSync(join(tmpdir(), "mp-qjs-host-"));
   const stdin = "stdin line 1\nline 2\n";
@@ -67,5 +81,78 @@ test("QuickJS host passes the host conformance suite on native qjs", async (t) =
   } finally {
     rmSync(tmpDir, { recursive: true, force: true });
     await servers.close();
+  }
+});
+
+test("fs.read of /dev/zero with a 4 MiB limit ends fast with ETOOBIG and holds little memory", async (t) => {
+  const base = await mode(["mode=read", "path=/dev/null", "max=10"]);
+  const r = await mode(["mode=read", "path=/dev/zero", `max=${4 * 1024 * 1024}`]);
+  t.log(`RSS idle-ish ${base.rssKb} kB, after the refused read ${r.rssKb} kB`);
+  t.is(r.error, "ETOOBIG");
+  t.is(r.length, null);
+  t.true((r.rssKb as number) < 16 * 1024, `RSS ${r.rssKb} kB`);
+});
+
+test("connect declares its helper and round-trips every byte value through it", async (t) => {
+  const servers = await startServers();
+  try {
+    const info = await mode(["mode=info"]);
+    t.regex(String(info.connect), /^(nc|socat):\//);
+    t.regex(String(info.tls), /^openssl:\//);
+    t.is(info.hasConnect, true);
+    const r = await mode(["mode=echo", "host=127.0.0.1", `port=${servers.echoPort}`]);
+    t.is(r.error, undefined, String(r.message));
+    t.is(r.same, true);
+    if (servers.echo6) {
+      const r6 = await mode(["mode=echo", "host=::1", `port=${servers.echoPort}`]);
+      t.is(r6.same, true, JSON.stringify(r6));
+    }
+  } finally {
+    await servers.close();
+  }
+});
+
+test("connect falls back to socat, and is absent without any helper (no setsid either: /proc tree kills)", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "mp-qjs-path-"));
+  const servers = await startServers();
+  try {
+    const only = join(dir, "only-socat");
+    const none = join(dir, "none");
+    mkdirSync(only);
+    mkdirSync(none);
+    symlinkSync("/usr/bin/socat", join(only, "socat"));
+    const info = await mode(["mode=info"], { ...process.env, PATH: only });
+    t.is(info.connect, `socat:${join(only, "socat")}`);
+    const r = await mode(["mode=echo", "host=127.0.0.1", `port=${servers.echoPort}`], { ...process.env, PATH: only });
+    t.is(r.same, true, JSON.stringify(r));
+    const absent = await mode(["mode=info"], { ...process.env, PATH: none });
+    t.deepEqual(absent, { connect: null, tls: null, hasConnect: false });
+  } finally {
+    await servers.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("TLS through openssl s_client: certificate and name verified, every byte value survives", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "mp-qjs-tls-"));
+  const key = join(dir, "key.pem");
+  const cert = join(dir, "cert.pem");
+  await run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+    "-subj", "/CN=probe.test", "-addext", "subjectAltName=DNS:probe.test,IP:127.0.0.1"]);
+  const server = tls.createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (sock) => sock.pipe(sock));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const ok = await mode(["mode=echo", "host=127.0.0.1", `port=${port}`, "tls=1", `caFile=${cert}`, "servername=probe.test"]);
+    t.is(ok.same, true, JSON.stringify(ok));
+    const byIp = await mode(["mode=echo", "host=127.0.0.1", `port=${port}`, "tls=1", `caFile=${cert}`]);
+    t.is(byIp.same, true, JSON.stringify(byIp));
+    const wrongName = await mode(["mode=echo", "host=127.0.0.1", `port=${port}`, "tls=1", `caFile=${cert}`, "servername=other.test"]);
+    t.is(wrongName.error, "EPROTO", JSON.stringify(wrongName));
+    const untrusted = await mode(["mode=echo", "host=127.0.0.1", `port=${port}`, "tls=1", "servername=probe.test"]);
+    t.is(untrusted.error, "EPROTO", JSON.stringify(untrusted));
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
   }
 });
