@@ -6,6 +6,7 @@ import { bench as pingTraceroute } from "./ping-traceroute.ts";
 
 const sections: { name: string; run: () => Promise<BenchRow[]> }[] = [{ name: "foundation", run: foundation }, { name: "ott", run: ott }];
 sections.push({ name: "ping-traceroute", run: pingTraceroute });
+sections.push({ name: "http-cpu", run: (await import("./http-cpu.ts")).bench });
 
 const only = process.argv.slice(2);
 for (const s of sections) {
