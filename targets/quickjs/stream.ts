@@ -90,12 +90,17 @@ function established(pid: number): "yes" | "no" | "unknown" {
   const inodes = socketInodes(pid);
   if (inodes.length === 0) return os.stat(`/proc/${pid}/fd`)[1] === 0 ? "no" : "unknown";
   for (const table of ["tcp", "tcp6"]) {
-    const text = readText(`/proc/${pid}/net/${table}`);
+    const text = readText(`/proc/${pid}/net/${table}`, 8 << 20);
     if (text === null) continue;
-    for (const line of text.split("\n")) {
-      const f = line.trim().split(/\s+/);
-      // sl local rem st tx:rx tr:when retrnsmt uid timeout inode
-      if (f.length > 9 && f[3] === "01" && inodes.indexOf(f[9]) >= 0) return "yes";
+    // a router may list thousands of sockets: find the inode natively, then parse one line
+    for (const inode of inodes) {
+      for (let at = text.indexOf(` ${inode} `); at >= 0; at = text.indexOf(` ${inode} `, at + 1)) {
+        const start = text.lastIndexOf("\n", at) + 1;
+        const end = text.indexOf("\n", at);
+        // sl local rem st tx:rx tr:when retrnsmt uid timeout inode
+        const f = text.slice(start, end < 0 ? text.length : end).trim().split(/\s+/);
+        if (f.length > 9 && f[9] === inode && f[3] === "01") return "yes";
+      }
     }
   }
   return "no";
@@ -228,7 +233,7 @@ export function createConnect(helpers: Helpers, procs: Procs, guard: (what: stri
       if (up || completed || c.exited()) return;
       const st = established(c.pid);
       if (st === "yes" || st === "unknown") return becomeUp();
-      delay = Math.min(delay * 2, 25);
+      delay = Math.min(delay + 2, 20); // about 1.5 ms of /proc reading per check
       checkTimer = os.setTimeout(check, delay);
     };
     if (!tls) checkTimer = os.setTimeout(check, 1);

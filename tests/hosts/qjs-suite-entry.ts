@@ -8,6 +8,7 @@
 //   mode=echo host=H port=P [tls=1 caFile=F servername=S]
 //                                         connect, send every byte value, compare the echo
 //   mode=stream-cost port=P bytes=N       connect to an echo server: ms to connect, ms to echo N bytes
+//   mode=download url=U count=N [keep=1]  N sequential httpGet of U (body counted, or kept): bytes, ms
 import { args, createHost } from "../../targets/quickjs/host";
 import { runHostSuite, suiteConfigFromArgs } from "./host-suite";
 import type { Host, Stream } from "../../core/host";
@@ -42,16 +43,18 @@ function echo(h: Host, payload: string, cb: (o: { [k: string]: unknown }) => voi
   }, (err, s: Stream | undefined) => {
     if (err !== undefined || s === undefined) return cb({ error: err?.code, message: err?.message });
     const connectMs = h.mono() - t0;
-    let got = "";
+    const got: string[] = [];
+    let size = 0;
     const t1 = h.mono();
-    const timer = h.setTimer(20000, () => cb({ error: "stuck", got: got.length }));
+    const timer = h.setTimer(20000, () => cb({ error: "stuck", got: size }));
     s.onData((d) => {
-      got += d;
-      if (got.length >= payload.length) {
+      got.push(d);
+      size += d.length;
+      if (size >= payload.length) {
         h.clearTimer(timer);
         const echoMs = h.mono() - t1;
         s.close();
-        cb({ same: got === payload, got: got.length, connectMs, echoMs });
+        cb({ same: got.join("") === payload, got: size, connectMs, echoMs });
       }
     });
     const q = Math.ceil(payload.length / 4);
@@ -64,18 +67,34 @@ if (kv["mode"] === "info") {
 } else if (kv["mode"] === "read") {
   host.fs.read(kv["path"], (e, text) => {
     const m = host.memory!();
-    done({ error: e?.code ?? null, length: text === undefined ? null : text.length, rssKb: m.rssKb ?? null });
+    host.fs.read("/proc/self/status", (_e, st) => {
+      const i = st === undefined ? -1 : st.indexOf("VmHWM:");
+      const hwmKb = i < 0 ? null : parseInt(st!.slice(i + 6), 10);
+      done({ error: e?.code ?? null, length: text === undefined ? null : text.length, rssKb: m.rssKb ?? null, hwmKb });
+    });
   }, Number(kv["max"]));
 } else if (kv["mode"] === "echo") {
   if (host.connect === undefined) done({ error: "absent" });
   else echo(host, allBytes(), (o) => done({ ...o, helper: host.info.connect, tlsHelper: host.info.tls }));
 } else if (kv["mode"] === "stream-cost") {
-  let payload = "";
   const n = Number(kv["bytes"]);
   const block = allBytes();
-  while (payload.length < n) payload += block;
-  payload = payload.slice(0, n);
+  const payload = new Array(Math.ceil(n / block.length) + 1).fill(block).join("").slice(0, n);
   echo(host, payload, done);
+} else if (kv["mode"] === "download") {
+  const count = Number(kv["count"]);
+  let i = 0;
+  let bytes = 0;
+  const t0 = host.mono();
+  const next = (): void => {
+    if (i++ >= count) return done({ bytes, ms: host.mono() - t0 });
+    host.httpGet!(kv["url"], { timeoutMs: 60000, maxBytes: 1e9, maxRedirects: 0, keepBody: kv["keep"] === "1" }, (e, r) => {
+      if (e !== undefined || r === undefined) return done({ error: e?.code, message: e?.message });
+      bytes += r.bytes;
+      next();
+    });
+  };
+  next();
 } else {
   const cfg = suiteConfigFromArgs(argv);
   if (cfg === undefined) {
