@@ -9,6 +9,8 @@
 //                                         connect, send every byte value, compare the echo
 //   mode=stream-cost port=P bytes=N       connect to an echo server: ms to connect, ms to echo N bytes
 //   mode=download url=U count=N [keep=1]  N sequential httpGet of U (body counted, or kept): bytes, ms
+//   mode=hold arg=A [handler=1]           spawns `sleep A`, prints {"ready":pid}; with handler=1 a
+//                                         signal prints {"signal":NAME} and exits 0 (host.exit kills the sleep)
 import { args, createHost } from "../../targets/quickjs/host";
 import { runHostSuite, suiteConfigFromArgs } from "./host-suite";
 import type { Host, Stream } from "../../core/host";
@@ -95,6 +97,11 @@ if (kv["mode"] === "info") {
     });
   };
   next();
+} else if (kv["mode"] === "hold") {
+  if (kv["handler"] === "1") host.onSignal!((sig) => done({ signal: sig }));
+  host.spawn!(["sleep", kv["arg"]], { onExit: () => undefined }, (e, p) => {
+    host.write(JSON.stringify(e !== undefined || p === undefined ? { error: e?.code } : { ready: p.pid }) + "\n");
+  });
 } else {
   const cfg = suiteConfigFromArgs(argv);
   if (cfg === undefined) {

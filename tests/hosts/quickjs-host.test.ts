@@ -5,7 +5,7 @@
 // runs through busybox nc here (Debian's busybox has the applet), so it must pass too.
 import test from "ava";
 import { execFile, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import tls from "node:tls";
 import { AddressInfo } from "node:net";
@@ -156,3 +156,48 @@ test("TLS through openssl s_client: certificate and name verified, every byte va
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** pids whose command line holds `arg` (our sleep, started through setsid). */
+function withArg(arg: string): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, "latin1").split("\0").includes(arg)) out.push(Number(name));
+    } catch {
+      // exited while we looked
+    }
+  }
+  return out;
+}
+
+for (const [sig, handler, want] of [["SIGTERM", false, 143], ["SIGINT", false, 130], ["SIGHUP", false, 129], ["SIGTERM", true, 0]] as const) {
+  test.serial(`${sig} ${handler ? "reaches onSignal" : "without a handler exits " + want}, and no child is left`, async (t) => {
+    const [qjs, script] = await ready();
+    const arg = `31.${process.pid}${Math.floor(Math.random() * 1e6)}`;
+    const p = spawn(qjs, [script, "mode=hold", `arg=${arg}`, ...(handler ? ["handler=1"] : [])], { stdio: ["ignore", "pipe", "pipe"] });
+    t.teardown(() => {
+      p.kill("SIGKILL");
+      for (const pid of withArg(arg)) process.kill(pid, "SIGKILL");
+    });
+    let out = "";
+    p.stdout.on("data", (d) => (out += d));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => p.on("exit", (code, signal) => resolve({ code, signal })));
+    for (let i = 0; i < 100 && !out.includes("ready"); i++) await new Promise((r) => setTimeout(r, 50));
+    const pid = JSON.parse(out.split("\n")[0]).ready as number;
+    // the sleep is visible (its pid is the same before and after setsid has exec'd it)
+    for (let i = 0; i < 100 && withArg(arg).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    t.deepEqual(withArg(arg), [pid]);
+    p.kill(sig);
+    const end = await Promise.race([exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000))]);
+    t.truthy(end, "still running 5 s after the signal");
+    t.deepEqual(end, { code: want, signal: null });
+    if (handler) t.deepEqual(JSON.parse(out.trim().split("\n").pop()!), { signal: "TERM" });
+    let left = withArg(arg);
+    for (let i = 0; i < 20 && left.length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 25));
+      left = withArg(arg);
+    }
+    t.deepEqual(left, [], "sleep left behind");
+  });
+}
