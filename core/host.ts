@@ -164,7 +164,11 @@ export interface SpawnOptions {
   /** Each complete stdout line (without the newline); a line longer than maxLineBytes is cut. */
   onLine?: (line: string) => void;
   onStderr?: (data: string) => void;
-  /** Once, when the process has exited and its output has been delivered. code -1: killed by a signal. */
+  /**
+   * Once, when the process has exited and its output has been delivered. code -1: killed by
+   * a signal, named without "SIG" ("TERM", "KILL", "INT", "HUP"). Never called when spawn's
+   * own callback reported an error (the process never ran).
+   */
   onExit: (code: number, signal: string | undefined) => void;
   maxLineBytes?: number;
   env?: { [name: string]: string };
@@ -193,7 +197,10 @@ export interface FileStat {
 export interface HostFs {
   /** The whole file, or ETOOBIG without holding more than maxBytes when it is larger. */
   read(path: string, cb: Callback<string>, maxBytes?: number): void;
-  /** Up to maxBytes from byte offset `offset` (fewer at the end of the file; "" past it). */
+  /**
+   * Up to maxBytes from byte offset `offset` (fewer at the end of the file; "" past it).
+   * Decoded like read; on text that is not ASCII, cut at line or character boundaries.
+   */
   readRange?(path: string, offset: number, maxBytes: number, cb: Callback<string>): void;
   write(path: string, data: string, cb: Callback<true>): void;
   append(path: string, data: string, cb: Callback<true>): void;
@@ -234,8 +241,9 @@ export interface Host {
   fs: HostFs;
   /**
    * SIGTERM / SIGINT (and SIGHUP) delivered as a call instead of killing the program, so
-   * the core can cancel what runs and exit cleanly. Without a handler, the host kills its
-   * children's process groups and exits (143 for TERM, 130 for INT).
+   * the core can cancel what runs and exit cleanly. The handler gets the name without
+   * "SIG": "TERM", "INT", "HUP". Without a handler, the host kills its children's process
+   * groups and exits (143 for TERM, 130 for INT, 129 for HUP).
    */
   onSignal?(handler: (signal: string) => void): void;
   /** Memory in use, for status reports: the runtime's heap and the process's RSS, KiB. */

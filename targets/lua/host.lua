@@ -1,20 +1,26 @@
 -- The Lua Host: the one door from the portable core to the world on Lua 5.1 and LuaJIT.
 -- Hand-written Lua; needs luasocket (3.x) and luaposix (33.4 on Debian, 36.x on OpenWrt:
--- only APIs present in both are used). Bundled by TSTL through host.d.ts.
+-- only APIs present in both are used); luasec, when present, adds TLS. Bundled by TSTL
+-- through host.d.ts.
 --
--- Everything asynchronous is driven by one event loop (runLoop): a timer queue plus
--- socket.select over luasocket sockets and process pipes. Host functions return at once
--- and complete through callbacks cb(err, value); errors are values {code=, message=}.
+-- Everything asynchronous is driven by one event loop (runLoop): a timer heap plus
+-- posix.poll over sockets and process pipes. poll, unlike luasocket's select (which
+-- retries on EINTR), returns when a signal arrives, so SIGCHLD (a child exited) and
+-- SIGTERM/SIGINT/SIGHUP wake the loop at once. luaposix runs Lua signal handlers from a
+-- debug hook, outside the C handler; ours only queue the signal, the loop acts on it.
+-- Host functions return at once and complete through callbacks cb(err, value); errors
+-- are values {code=, message=} using the vocabulary of core/host.ts.
 --
 -- Calling convention: core/host.ts marks every interface @noSelf, so core calls
 -- host.now() without self. Every Host function still accepts a self argument
 -- (host:now()) too, because TSTL omits self only for interface members whose interface
--- carries @noSelf, and code compiled against another declaration would pass one. Callbacks into the core are called
--- without self: cb(err, value), handler(data) - TSTL compiles those function types (type
--- aliases and parameters declared in core/host.ts) without self. The exception is
--- ExecOptions.onLine, a property of an interface: outside @noSelfInFile files TSTL compiles
--- it as function(self, line), inside them as function(line). The host calls it as
--- onLine(line, line), which both forms read correctly.
+-- carries @noSelf, and code compiled against another declaration would pass one. Callbacks
+-- into the core are called without self: cb(err, value), handler(data). Line and data
+-- callbacks (onLine, onStdout, onStderr) are called as f(x, x), which reads correctly
+-- whether TSTL compiled them as function(x) or function(self, x).
+--
+-- Numbers stay doubles (lua5.1 on 32-bit MIPS has no 64-bit integers): no %d formats,
+-- no bit tricks, nothing that depends on byte order.
 
 -- System libraries are loaded through a local alias: TSTL's bundler follows literal
 -- require("...") calls in .lua files and would try to bundle luasocket/luaposix.
@@ -27,11 +33,20 @@ local fcntl = load("posix.fcntl")
 local pstat = load("posix.sys.stat")
 local dirent = load("posix.dirent")
 local psignal = load("posix.signal")
+local ppoll = load("posix.poll")
 local utsname = load("posix.sys.utsname")
 local perrno = load("posix.errno")
 local pstdlib = load("posix.stdlib")
+local sslOk, ssl = pcall(load, "ssl")
+if not sslOk or type(ssl) ~= "table" or ssl.wrap == nil then ssl = nil end
 
 local M = {}
+
+-- Reads from sockets, pipes and files go in blocks of this size: one system call and one
+-- Lua string per block, never per byte.
+local BLOCK = 65536
+-- A response header block larger than this is a protocol error (as in Node's parser).
+local MAX_HEAD = 65536
 
 ---------------------------------------------------------------------------- helpers
 
@@ -42,10 +57,12 @@ end
 -- errno number -> code name, for the codes the core may switch on
 local ERRNO_NAMES = {}
 for _, name in ipairs({ "ENOENT", "EACCES", "EEXIST", "ENOTDIR", "EISDIR", "ENOTEMPTY", "ENOSPC", "EROFS",
-  "EPERM", "EBUSY", "EXDEV", "ENAMETOOLONG", "ELOOP", "EINVAL", "EMFILE" }) do
+  "EPERM", "EBUSY", "EXDEV", "ENAMETOOLONG", "ELOOP", "EINVAL", "EMFILE", "ECONNREFUSED", "ECONNRESET",
+  "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EPIPE" }) do
   local n = perrno[name]
   if n ~= nil then ERRNO_NAMES[n] = name end
 end
+local EAGAIN, EINTR, EWOULDBLOCK = perrno.EAGAIN, perrno.EINTR, perrno.EWOULDBLOCK
 
 local function errnoCode(errnum)
   return (errnum ~= nil and ERRNO_NAMES[errnum]) or "EIO"
@@ -54,13 +71,15 @@ end
 -- luasocket error strings -> codes
 local function sockCode(msg)
   if msg == nil then return "EIO" end
-  if msg == "timeout" then return "ETIMEDOUT" end
-  if msg == "connection refused" then return "ECONNREFUSED" end
-  if msg == "closed" or msg == "connection reset by peer" then return "ECONNRESET" end
-  if msg:find("not known", 1, true) or msg:find("no address", 1, true) or msg:find("not provided", 1, true) then
+  local m = tostring(msg):lower()
+  if m == "timeout" then return "ETIMEDOUT" end
+  if m:find("refused", 1, true) then return "ECONNREFUSED" end
+  if m == "closed" or m:find("reset", 1, true) or m:find("broken pipe", 1, true) then return "ECONNRESET" end
+  if m:find("not known", 1, true) or m:find("no address", 1, true) or m:find("not provided", 1, true) then
     return "ENOTFOUND"
   end
-  if msg:find("unreachable", 1, true) then return "EHOSTUNREACH" end
+  if m:find("network is unreachable", 1, true) then return "ENETUNREACH" end
+  if m:find("unreachable", 1, true) or m:find("no route", 1, true) then return "EHOSTUNREACH" end
   return "EIO"
 end
 
@@ -98,25 +117,98 @@ local function call(f, ...)
   if not ok then logErr("callback failed: " .. tostring(e)) end
 end
 
+-- The same for hot paths with one argument passed twice (see the header): no closure.
+local function call2(f, x)
+  local ok, e = pcall(f, x, x)
+  if not ok then logErr("callback failed: " .. tostring(e)) end
+end
+
+-- A callback that runs at most once; later calls are ignored.
+local function once(cb)
+  local fired = false
+  return function(err, value)
+    if fired then return false end
+    fired = true
+    call(cb, err, value)
+    return true
+  end, function() return fired end
+end
+
 ---------------------------------------------------------------------------- event loop
 
-local timers = {}      -- id -> { at=, seq=, cb= }
+-- Timers: a binary heap of { at=, seq=, id=, cb= } ordered by (at, seq). A cleared timer
+-- leaves its entry in the heap (skipped when popped); the heap is rebuilt when those
+-- stale entries outnumber the live ones, so clearing long timers does not leak.
+local heap, heapN = {}, 0
+local timers = {}      -- id -> entry (live timers only)
 local timerCount = 0
 local nextTimerId = 1
 local timerSeq = 0
-local deferred = {}    -- callbacks to run on the next turn of the loop
-local readers = {}     -- object (with getfd) -> function()  (readable)
-local writers = {}     -- object -> function()  (writable)
-local procs = {}       -- pid -> proc record (see exec)
-local procCount = 0
 
+local function before(a, b)
+  return a.at < b.at or (a.at == b.at and a.seq < b.seq)
+end
+
+local function heapPush(e)
+  heapN = heapN + 1
+  local i = heapN
+  heap[i] = e
+  while i > 1 do
+    local parent = math.floor(i / 2)
+    if before(heap[i], heap[parent]) then
+      heap[i], heap[parent] = heap[parent], heap[i]
+      i = parent
+    else
+      break
+    end
+  end
+end
+
+local function heapPop()
+  local top = heap[1]
+  heap[1] = heap[heapN]
+  heap[heapN] = nil
+  heapN = heapN - 1
+  local i = 1
+  while true do
+    local l, r, m = 2 * i, 2 * i + 1, i
+    if l <= heapN and before(heap[l], heap[m]) then m = l end
+    if r <= heapN and before(heap[r], heap[m]) then m = r end
+    if m == i then break end
+    heap[i], heap[m] = heap[m], heap[i]
+    i = m
+  end
+  return top
+end
+
+-- The earliest live timer (stale entries on top are dropped), or nil.
+local function heapTop()
+  while heapN > 0 do
+    local e = heap[1]
+    if timers[e.id] == e then return e end
+    heapPop()
+  end
+  return nil
+end
+
+local function compactHeap()
+  local live = {}
+  for _, e in pairs(timers) do live[#live + 1] = e end
+  heap, heapN = {}, 0
+  for _, e in ipairs(live) do heapPush(e) end
+end
+
+-- Any delay up to 400 days (3.5e10 ms) is exact in a double; the loop never sleeps more
+-- than a second at a time, so no system call sees a large number.
 local function addTimer(ms, cb)
   local id = nextTimerId
   nextTimerId = nextTimerId + 1
   timerSeq = timerSeq + 1
   if type(ms) ~= "number" or ms ~= ms or ms < 0 then ms = 0 end
-  timers[id] = { at = monoMs() + ms, seq = timerSeq, cb = cb }
+  local e = { at = monoMs() + ms, seq = timerSeq, id = id, cb = cb }
+  timers[id] = e
   timerCount = timerCount + 1
+  heapPush(e)
   return id
 end
 
@@ -124,29 +216,20 @@ local function removeTimer(id)
   if id ~= nil and timers[id] ~= nil then
     timers[id] = nil
     timerCount = timerCount - 1
+    if heapN > 64 and heapN > 4 * timerCount then compactHeap() end
   end
 end
+
+local deferred = {}    -- callbacks to run on the next turn of the loop
+local readers = {}     -- pollable object (has getfd, maybe dirty) -> function()
+local writers = {}     -- pollable object -> function()
+local procs = {}       -- pid -> child record, until reaped
+local procCount = 0
+local groups = {}      -- pid -> true: process groups this host started that may still live
 
 local function defer(f, ...)
   local args, n = { ... }, select("#", ...)
   deferred[#deferred + 1] = function() return f(unpack(args, 1, n)) end
-end
-
-local function countKeys(t)
-  local n = 0
-  for _ in pairs(t) do n = n + 1 end
-  return n
-end
-
--- The earliest due timer, or nil.
-local function earliestTimer()
-  local bestId, best
-  for id, t in pairs(timers) do
-    if best == nil or t.at < best.at or (t.at == best.at and t.seq < best.seq) then
-      bestId, best = id, t
-    end
-  end
-  return bestId, best
 end
 
 local function runDeferred()
@@ -162,67 +245,168 @@ local function runTimers()
   local now = monoMs()
   local limitSeq = timerSeq
   while true do
-    local id, t = nil, nil
-    for tid, tt in pairs(timers) do
-      if tt.at <= now and tt.seq <= limitSeq and (t == nil or tt.at < t.at or (tt.at == t.at and tt.seq < t.seq)) then
-        id, t = tid, tt
-      end
-    end
-    if id == nil then return end
-    removeTimer(id)
-    call(t.cb)
+    local e = heapTop()
+    if e == nil or e.at > now or e.seq > limitSeq then return end
+    heapPop()
+    timers[e.id] = nil
+    timerCount = timerCount - 1
+    call(e.cb)
     runDeferred()
+  end
+end
+
+---------------------------------------------------------------------------- signals
+
+-- luaposix calls these from a debug hook; they only queue. sigIn is written only here,
+-- sigOut only by the loop, so no signal is lost between the two.
+local sigQueue, sigIn, sigOut = {}, 0, 0
+local signalHandler -- the core's onSignal handler, if any
+local SIGNAL_NAMES = { [psignal.SIGTERM] = "SIGTERM", [psignal.SIGINT] = "SIGINT", [psignal.SIGHUP] = "SIGHUP" }
+local SIGNAL_EXIT = { SIGTERM = 143, SIGINT = 130, SIGHUP = 129 }
+local KILL_SIGNALS = { TERM = psignal.SIGTERM, KILL = psignal.SIGKILL, INT = psignal.SIGINT, HUP = psignal.SIGHUP,
+  QUIT = psignal.SIGQUIT, USR1 = psignal.SIGUSR1, USR2 = psignal.SIGUSR2, STOP = psignal.SIGSTOP, CONT = psignal.SIGCONT }
+local SIGNUM_NAMES = {}
+for name, n in pairs(KILL_SIGNALS) do if n ~= nil then SIGNUM_NAMES[n] = "SIG" .. name end end
+if psignal.SIGPIPE then SIGNUM_NAMES[psignal.SIGPIPE] = "SIGPIPE" end
+if psignal.SIGSEGV then SIGNUM_NAMES[psignal.SIGSEGV] = "SIGSEGV" end
+if psignal.SIGABRT then SIGNUM_NAMES[psignal.SIGABRT] = "SIGABRT" end
+if psignal.SIGALRM then SIGNUM_NAMES[psignal.SIGALRM] = "SIGALRM" end
+
+local function queueSignal(signum)
+  sigIn = sigIn + 1
+  sigQueue[sigIn] = signum
+end
+
+-- SA_RESTART (the same value on every Linux architecture; luaposix 33 does not export it):
+-- a blocking read or write that SIGCHLD interrupts is resumed, not failed. poll is never
+-- resumed, which is what wakes the loop. SA_NOCLDSTOP: stopped children do not wake it.
+local SA_RESTART, SA_NOCLDSTOP = 268435456, 1
+
+local signalsInstalled = false
+local function installSignals()
+  if signalsInstalled then return end
+  signalsInstalled = true
+  psignal.signal(psignal.SIGPIPE, psignal.SIG_IGN) -- write errors come back as EPIPE
+  psignal.signal(psignal.SIGCHLD, function() end, SA_RESTART + SA_NOCLDSTOP)
+  for signum in pairs(SIGNAL_NAMES) do psignal.signal(signum, queueSignal) end
+end
+
+local function killpg(pid, signum)
+  if psignal.killpg(pid, signum) ~= 0 then psignal.kill(pid, signum) end
+end
+
+-- Every process group this host started gets SIGTERM, then (after up to 100 ms for the
+-- direct children to go) SIGKILL: nothing outlives the probe.
+local function killAllGroups()
+  local any = false
+  for pid in pairs(groups) do
+    any = true
+    killpg(pid, psignal.SIGTERM)
+  end
+  if not any then return end
+  local deadline = monoMs() + 100
+  while monoMs() < deadline do
+    local alive = false
+    for pid in pairs(procs) do
+      local rpid = pwait.wait(pid, pwait.WNOHANG)
+      if rpid ~= pid and rpid ~= nil then alive = true end
+    end
+    if not alive then break end
+    ppoll.poll({}, 5)
+  end
+  for pid in pairs(groups) do psignal.killpg(pid, psignal.SIGKILL) end
+  groups = {}
+end
+
+local function exitNow(code)
+  killAllGroups()
+  io.stdout:flush()
+  io.stderr:flush()
+  os.exit(code)
+end
+
+local function processSignals()
+  while sigOut < sigIn do
+    sigOut = sigOut + 1
+    local signum = sigQueue[sigOut]
+    sigQueue[sigOut] = nil
+    local name = SIGNAL_NAMES[signum]
+    if name ~= nil then
+      if signalHandler ~= nil then call(signalHandler, name) else exitNow(SIGNAL_EXIT[name]) end
+    end
   end
 end
 
 local reapProcs -- forward
 
+-- Cap on one poll: a signal that lands between the last Lua instruction and the poll
+-- system call is seen at the latest after this; an idle daemon wakes once a second.
+local MAX_WAIT_MS = 1000
+
 local function loopOnce()
+  processSignals()
   runDeferred()
   runTimers()
   reapProcs()
   runDeferred()
-  local nReaders, nWriters = countKeys(readers), countKeys(writers)
-  if timerCount == 0 and procCount == 0 and nReaders == 0 and nWriters == 0 and #deferred == 0 then
+  processSignals()
+  local timeout = MAX_WAIT_MS
+  if #deferred > 0 then timeout = 0 end
+  local t = heapTop()
+  if timerCount == 0 and procCount == 0 and next(readers) == nil and next(writers) == nil and #deferred == 0 then
     return false
   end
-  local timeout = 3600
-  if #deferred > 0 then timeout = 0 end
-  local _, t = earliestTimer()
   if t ~= nil then
-    local d = (t.at - monoMs()) / 1000
-    if d < 0 then d = 0 end
+    local d = t.at - monoMs()
     if d < timeout then timeout = d end
   end
-  -- poll waitpid: often right after a process closed its pipes (it is exiting), rarely while
-  -- it still holds them (its exit closes them, which wakes select anyway)
-  if procCount > 0 then
-    local cap = 0.25
-    for _, p in pairs(procs) do
-      if p.out.obj == nil and p.err.obj == nil then cap = 0.005 end
-    end
-    if timeout > cap then timeout = cap end
+  local fds, objs = {}, {}
+  local any = false
+  for o in pairs(readers) do
+    -- luasec may hold decrypted bytes the kernel no longer reports: ready now
+    if o.dirty ~= nil and o:dirty() then timeout = 0 end
+    local fd = o:getfd()
+    fds[fd] = { events = { IN = true } }
+    objs[fd] = o
+    any = true
   end
-  local rlist, wlist = {}, {}
-  for o in pairs(readers) do rlist[#rlist + 1] = o end
-  for o in pairs(writers) do wlist[#wlist + 1] = o end
-  if #rlist == 0 and #wlist == 0 then
-    if timeout > 0 then socket.sleep(timeout) end
+  for o in pairs(writers) do
+    local fd = o:getfd()
+    local ent = fds[fd]
+    if ent == nil then
+      fds[fd] = { events = { OUT = true } }
+      objs[fd] = o
+    else
+      ent.events.OUT = true
+    end
+    any = true
+  end
+  if timeout < 0 then timeout = 0 end
+  timeout = math.ceil(timeout)
+  if not any then
+    if timeout > 0 then ppoll.poll({}, timeout) end -- returns early on a signal
     return true
   end
-  local r, w = socket.select(rlist, wlist, timeout)
-  for _, o in ipairs(r or {}) do
-    local f = readers[o]
-    if f ~= nil then call(f) end
-  end
-  for _, o in ipairs(w or {}) do
-    local f = writers[o]
-    if f ~= nil then call(f) end
+  local n = ppoll.poll(fds, timeout)
+  if n == nil then return true end -- EINTR: a signal; handled on the next turn
+  for fd, ent in pairs(fds) do
+    local o = objs[fd]
+    local rv = ent.revents
+    local dirty = o.dirty ~= nil and readers[o] ~= nil and o:dirty()
+    if dirty or (rv ~= nil and (rv.IN or rv.HUP or rv.ERR or rv.NVAL)) then
+      local f = readers[o]
+      if f ~= nil then call(f) end
+    end
+    if rv ~= nil and (rv.OUT or rv.HUP or rv.ERR or rv.NVAL) then
+      local f = writers[o]
+      if f ~= nil then call(f) end
+    end
   end
   return true
 end
 
 function M.runLoop()
+  installSignals()
   while loopOnce() do end
 end
 
@@ -233,15 +417,67 @@ local function fsResult(ok, msg, errnum)
   return herr(errnoCode(errnum), tostring(msg))
 end
 
+local function isDirectory(path)
+  local st = pstat.stat(path)
+  return st ~= nil and pstat.S_ISDIR(st.st_mode) ~= 0
+end
+
 local fs = {}
 
-fs.read = method(fs, function(path, cb)
+-- Read in blocks and stop as soon as the limit is passed: `--once /dev/zero` ends after
+-- maxBytes + one block, never holding more.
+fs.read = method(fs, function(path, cb, maxBytes)
+  local limit = type(maxBytes) == "number" and maxBytes >= 0 and maxBytes or nil
+  if isDirectory(path) then return call(cb, herr("EISDIR", path .. ": is a directory"), nil) end
   local f, msg, errnum = io.open(path, "rb")
   if f == nil then return call(cb, fsResult(false, msg, errnum), nil) end
-  local data = f:read("*a")
+  local parts, size = {}, 0
+  while true do
+    local data, rmsg = f:read(BLOCK)
+    if data == nil then
+      if rmsg ~= nil then
+        f:close()
+        return call(cb, herr("EIO", path .. ": " .. tostring(rmsg)), nil)
+      end
+      break
+    end
+    size = size + #data
+    if limit ~= nil and size > limit then
+      f:close()
+      return call(cb, herr("ETOOBIG", path .. ": larger than " .. string.format("%.0f", limit) .. " bytes"), nil)
+    end
+    parts[#parts + 1] = data
+  end
   f:close()
-  if data == nil then return call(cb, herr("EISDIR", path .. ": cannot read"), nil) end
-  call(cb, nil, data)
+  call(cb, nil, table.concat(parts))
+end)
+
+fs.readRange = method(fs, function(path, offset, maxBytes, cb)
+  if type(offset) ~= "number" or offset < 0 or offset ~= math.floor(offset) then
+    return call(cb, herr("EINVAL", "readRange: offset must be a whole number >= 0"), nil)
+  end
+  if type(maxBytes) ~= "number" or maxBytes < 0 then
+    return call(cb, herr("EINVAL", "readRange: maxBytes must be a number >= 0"), nil)
+  end
+  if isDirectory(path) then return call(cb, herr("EISDIR", path .. ": is a directory"), nil) end
+  local f, msg, errnum = io.open(path, "rb")
+  if f == nil then return call(cb, fsResult(false, msg, errnum), nil) end
+  -- seek takes a C long: 2 GiB on 32-bit devices
+  if offset > 0 and f:seek("set", offset) == nil then
+    f:close()
+    return call(cb, nil, "")
+  end
+  local parts, size = {}, 0
+  while size < maxBytes do
+    local want = maxBytes - size
+    if want > BLOCK then want = BLOCK end
+    local data = f:read(want)
+    if data == nil then break end
+    parts[#parts + 1] = data
+    size = size + #data
+  end
+  f:close()
+  call(cb, nil, table.concat(parts))
 end)
 
 local function writeFile(mode, path, data, cb)
@@ -320,11 +556,31 @@ fs.mkdir = method(fs, function(path, cb)
   call(cb, nil, true)
 end)
 
+-- Standard input in blocks, refused as soon as it passes maxBytes (blocking: it is read
+-- once, at start, before anything else runs).
+local function readStdin(cb, maxBytes)
+  local limit = type(maxBytes) == "number" and maxBytes >= 0 and maxBytes or nil
+  local parts, size = {}, 0
+  while true do
+    local data, msg = io.stdin:read(BLOCK)
+    if data == nil then
+      if msg ~= nil then return call(cb, herr("EIO", "standard input: " .. tostring(msg)), nil) end
+      break
+    end
+    size = size + #data
+    if limit ~= nil and size > limit then
+      return call(cb, herr("ETOOBIG", "standard input larger than " .. string.format("%.0f", limit) .. " bytes"), nil)
+    end
+    parts[#parts + 1] = data
+  end
+  call(cb, nil, table.concat(parts))
+end
+
 ---------------------------------------------------------------------------- processes
 
--- A pipe end wrapped so socket.select accepts it (luasocket only asks for getfd()).
+-- A pipe end wrapped for the loop (which only asks for getfd()).
 local function fdObject(fd)
-  return { fd = fd, getfd = function() return fd end, dirty = function() return false end }
+  return { fd = fd, getfd = function() return fd end }
 end
 
 local function setNonBlocking(fd)
@@ -340,7 +596,7 @@ end
 
 -- Resolve a program name through PATH (a name with "/" is taken as a path).
 local function resolveProgram(name, pathVar)
-  if name == nil or name == "" then return nil end
+  if type(name) ~= "string" or name == "" then return nil end
   if name:find("/", 1, true) then
     if isExecutable(name) then return name end
     return nil
@@ -350,6 +606,19 @@ local function resolveProgram(name, pathVar)
     if isExecutable(p) then return p end
   end
   return nil
+end
+
+-- which(name): an absolute path on PATH, or nil. Nothing is run.
+local function which(name)
+  if type(name) ~= "string" or name == "" or name:find("/", 1, true) or name == "." or name == ".." then return nil end
+  local p = resolveProgram(name, os.getenv("PATH") or "")
+  if p == nil then return nil end
+  if p:sub(1, 1) ~= "/" then
+    local cwd = unistd.getcwd()
+    if cwd == nil then return nil end
+    p = cwd .. "/" .. p:gsub("^%./", "")
+  end
+  return p
 end
 
 -- File descriptors the child must not keep (sockets, other pipes).
@@ -368,159 +637,49 @@ local function openFds()
   return fds
 end
 
-local function finishProc(p)
-  if p.done then return end
-  p.done = true
-  removeTimer(p.timer)
-  removeTimer(p.killTimer)
-  removeTimer(p.graceTimer)
-  for _, s in ipairs({ p.out, p.err }) do
-    if s.obj ~= nil then
-      readers[s.obj] = nil
-      unistd.close(s.obj.fd)
-      s.obj = nil
-    end
-  end
-  if p.onLine ~= nil and p.lineBuf ~= "" then
-    local l = p.lineBuf
-    p.lineBuf = ""
-    call(p.onLine, l, l)
-  end
-  call(p.cb, nil, {
-    code = p.code,
-    stdout = table.concat(p.out.parts),
-    stderr = table.concat(p.err.parts),
-    ms = p.endedAt - p.startedAt,
-    timedOut = p.timedOut,
-    truncated = p.truncated,
-  })
-end
-
-local function maybeFinish(p)
-  if p.done or not p.reaped then return end
-  if p.out.obj == nil and p.err.obj == nil then return finishProc(p) end
-  -- exited but a pipe is still open (a grandchild holds it): do not wait for ever
-  if p.graceTimer == nil then
-    p.graceTimer = addTimer(p.timedOut and 50 or 500, function() p.graceTimer = nil; finishProc(p) end)
+-- Closes every descriptor given; nil entries (a pipe not made) are skipped, not stopped at.
+local function closeAll(...)
+  for i = 1, select("#", ...) do
+    local fd = select(i, ...)
+    if type(fd) == "number" then unistd.close(fd) end
   end
 end
 
-local function feedLines(p, data)
-  local buf = p.lineBuf .. data
-  local pos = 1
-  while true do
-    local i = buf:find("\n", pos, true)
-    if i == nil then break end
-    local line = buf:sub(pos, i - 1)
-    local ok, e = pcall(p.onLine, line, line) -- (line, line): see the header; pcall is cheaper than call()
-    if not ok then logErr("onLine failed: " .. tostring(e)) end
-    pos = i + 1
-  end
-  p.lineBuf = buf:sub(pos)
-end
-
-local function onPipeReadable(p, s, isStdout)
-  local data, msg, errnum = unistd.read(s.obj.fd, 65536)
-  if data == nil then
-    if errnum == perrno.EAGAIN or errnum == perrno.EINTR then return end
-    data = ""
-  end
-  if data == "" then -- EOF
-    readers[s.obj] = nil
-    unistd.close(s.obj.fd)
-    s.obj = nil
-    return maybeFinish(p)
-  end
-  local room = p.maxBytes - s.size
-  if #data > room then
-    data = data:sub(1, room > 0 and room or 0)
-    p.truncated = true
-  end
-  if #data > 0 then
-    s.parts[#s.parts + 1] = data
-    s.size = s.size + #data
-    if isStdout and p.onLine ~= nil then feedLines(p, data) end
-  end
-  if p.truncated and s.size >= p.maxBytes then
-    -- stop reading this stream: the process sees a closed pipe (SIGPIPE/EPIPE)
-    readers[s.obj] = nil
-    unistd.close(s.obj.fd)
-    s.obj = nil
-    maybeFinish(p)
-  end
-end
-
-local function killProc(p, sig)
-  if p.reaped then return end
-  -- the child leads its own process group: take its children (sh -c ...) with it
-  if psignal.killpg(p.pid, sig) ~= 0 then psignal.kill(p.pid, sig) end
-end
-
-reapProcs = function()
-  if procCount == 0 then return end
-  local list = {}
-  for pid, p in pairs(procs) do list[#list + 1] = p end
-  for _, p in ipairs(list) do
-    local pid = p.pid
-    local rpid, how, status = pwait.wait(pid, pwait.WNOHANG)
-    if rpid == pid and (how == "exited" or how == "killed") then
-      procs[pid] = nil
-      procCount = procCount - 1
-      p.reaped = true
-      p.endedAt = monoMs()
-      if how == "exited" and not p.timedOut then p.code = status else p.code = -1 end
-      removeTimer(p.killTimer)
-      maybeFinish(p)
-    elseif rpid == nil then
-      -- not our child any more (ECHILD): give up on it
-      procs[pid] = nil
-      procCount = procCount - 1
-      p.reaped = true
-      p.endedAt = monoMs()
-      p.code = -1
-      maybeFinish(p)
-    end
-  end
-end
-
-local function exec(argv, opts, cb)
-  opts = opts or {}
-  if type(argv) ~= "table" or argv[1] == nil then
-    return defer(call, cb, herr("EEXEC", "empty argv"), nil)
-  end
+-- Forks argv[1] as the leader of its own process group, stdin a pipe (withStdin) or
+-- /dev/null, stdout and stderr pipes. Returns { pid, inW, outR, errR } or nil, error.
+local function startChild(argv, opts, withStdin)
+  if type(argv) ~= "table" or argv[1] == nil then return nil, herr("EINVAL", "empty argv") end
   for i = 1, #argv do
-    if type(argv[i]) ~= "string" then return defer(call, cb, herr("EEXEC", "argv entries must be strings"), nil) end
+    if type(argv[i]) ~= "string" then return nil, herr("EINVAL", "argv entries must be strings") end
   end
   local pathVar = (opts.env and opts.env.PATH) or os.getenv("PATH")
   local prog = resolveProgram(argv[1], pathVar)
   if prog == nil then
     if argv[1]:find("/", 1, true) and pstat.stat(argv[1]) ~= nil then
-      return defer(call, cb, herr("EACCES", argv[1] .. ": not an executable file"), nil)
+      return nil, herr("EACCES", argv[1] .. ": not an executable file")
     end
-    return defer(call, cb, herr("ENOENT", argv[1] .. ": no such executable"), nil)
+    return nil, herr("ENOENT", argv[1] .. ": no such executable")
   end
-  if opts.cwd ~= nil then
-    local st = pstat.stat(opts.cwd)
-    if st == nil or pstat.S_ISDIR(st.st_mode) == 0 then
-      return defer(call, cb, herr("ENOENT", "cwd " .. tostring(opts.cwd) .. " is not a directory"), nil)
-    end
+  if opts.cwd ~= nil and not isDirectory(opts.cwd) then
+    return nil, herr("ENOENT", "cwd " .. tostring(opts.cwd) .. " is not a directory")
   end
+  local inR, inW
+  if withStdin then inR, inW = unistd.pipe() end
   local outR, outW = unistd.pipe()
   local errR, errW = unistd.pipe()
   local stR, stW = unistd.pipe() -- exec status: closed by a successful exec (CLOEXEC)
-  if outR == nil or errR == nil or stR == nil then
-    for _, fd in ipairs({ outR, outW, errR, errW, stR, stW }) do if type(fd) == "number" then unistd.close(fd) end end
-    return defer(call, cb, herr("EEXEC", "pipe failed"), nil)
+  if outR == nil or errR == nil or stR == nil or (withStdin and inR == nil) then
+    closeAll(inR, inW, outR, outW, errR, errW, stR, stW)
+    return nil, herr("EEXEC", "pipe failed")
   end
   fcntl.fcntl(stW, fcntl.F_SETFD, fcntl.FD_CLOEXEC)
   local fds = openFds()
-  local startedAt = monoMs()
   io.stdout:flush()
   io.stderr:flush()
   local pid, ferr = unistd.fork()
   if pid == nil then
-    for _, fd in ipairs({ outR, outW, errR, errW, stR, stW }) do unistd.close(fd) end
-    return defer(call, cb, herr("EEXEC", "fork failed: " .. tostring(ferr)), nil)
+    closeAll(inR, inW, outR, outW, errR, errW, stR, stW)
+    return nil, herr("EEXEC", "fork failed: " .. tostring(ferr))
   end
   if pid == 0 then
     -- child: never return into Lua code of the parent
@@ -529,15 +688,22 @@ local function exec(argv, opts, cb)
       unistd._exit(127)
     end
     unistd.setpid("p", 0, 0)
-    local devnull = fcntl.open("/dev/null", fcntl.O_RDONLY)
-    if devnull ~= nil then unistd.dup2(devnull, 0) end
+    if withStdin then
+      unistd.dup2(inR, 0)
+    else
+      local devnull = fcntl.open("/dev/null", fcntl.O_RDONLY)
+      if devnull ~= nil then
+        unistd.dup2(devnull, 0)
+        if devnull > 2 then unistd.close(devnull) end
+      end
+    end
     unistd.dup2(outW, 1)
     unistd.dup2(errW, 2)
     for _, fd in ipairs(fds) do
       if fd > 2 and fd ~= stW then unistd.close(fd) end
     end
-    if devnull ~= nil and devnull > 2 then unistd.close(devnull) end
-    psignal.signal(psignal.SIGPIPE, psignal.SIG_DFL) -- luasocket ignores it; children must not
+    -- caught signals revert to default at exec; ignored ones would stay ignored
+    psignal.signal(psignal.SIGPIPE, psignal.SIG_DFL)
     if opts.cwd ~= nil and unistd.chdir(opts.cwd) == nil then fail("ENOENT cwd") end
     if opts.env ~= nil then
       for k, v in pairs(opts.env) do pstdlib.setenv(k, v) end
@@ -548,113 +714,459 @@ local function exec(argv, opts, cb)
     local _, _, errnum = unistd.exec(prog, args)
     fail(errnoCode(errnum) .. " exec")
   end
-  unistd.close(outW)
-  unistd.close(errW)
-  unistd.close(stW)
-  local status = unistd.read(stR, 256) -- "" once exec succeeded, else "<CODE> what"
+  closeAll(inR, outW, errW, stW)
+  local status
+  for _ = 1, 100 do
+    local s, _, errnum = unistd.read(stR, 256) -- "" once exec succeeded, else "<CODE> what"
+    if s ~= nil or errnum ~= EINTR then status = s; break end
+  end
   unistd.close(stR)
   if status ~= nil and status ~= "" then
-    unistd.close(outR)
-    unistd.close(errR)
+    closeAll(inW, outR, errR)
     pwait.wait(pid)
     local code = status:match("^(%S+)") or "EEXEC"
-    return defer(call, cb, herr(code, argv[1] .. ": " .. status), nil)
+    if code == "EIO" then code = "EEXEC" end
+    return nil, herr(code, argv[1] .. ": " .. status)
   end
+  groups[pid] = true
   setNonBlocking(outR)
   setNonBlocking(errR)
+  if inW ~= nil then setNonBlocking(inW) end
+  return { pid = pid, inW = inW, outR = outR, errR = errR }
+end
+
+-- Splits a byte stream into lines (without "\n"); a line longer than maxLine is cut to
+-- maxLine bytes and the rest of it dropped. Returns feed(data) and flush().
+local function lineSplitter(onLine, maxLine)
+  local buf, cutting = "", false
+  local function feed(data)
+    local pos = 1
+    while true do
+      local i = data:find("\n", pos, true)
+      if i == nil then break end
+      local line
+      if cutting then
+        line = buf
+        cutting = false
+      else
+        line = (buf == "" and pos == 1 and i == #data) and data:sub(1, i - 1) or (buf .. data:sub(pos, i - 1))
+        if #line > maxLine then line = line:sub(1, maxLine) end
+      end
+      buf = ""
+      call2(onLine, line)
+      pos = i + 1
+    end
+    if not cutting and pos <= #data then
+      buf = buf .. data:sub(pos)
+      if #buf > maxLine then
+        buf = buf:sub(1, maxLine)
+        cutting = true
+      end
+    end
+  end
+  local function flush()
+    if buf ~= "" or cutting then
+      local l = buf
+      buf, cutting = "", false
+      call2(onLine, l)
+    end
+  end
+  return feed, flush
+end
+
+-- A child under the loop: { pid, out, err, stdin, ... }. Streams: { obj } (obj nil once
+-- closed). p.onOut(data) / p.onErr(data) receive output, p.onFinish() runs once when the
+-- process has been reaped and its output drained (or abandoned, see maybeFinish).
+local function closeStream(s)
+  if s ~= nil and s.obj ~= nil then
+    readers[s.obj] = nil
+    writers[s.obj] = nil
+    unistd.close(s.obj.fd)
+    s.obj = nil
+  end
+end
+
+local function failStdinQueue(p, e)
+  local st = p.stdin
+  if st == nil then return end
+  local q = st.queue
+  st.queue = {}
+  for _, w in ipairs(q) do call(w.cb, e, nil) end
+end
+
+local function closeStdinNow(p, e)
+  if p.stdin == nil then return end
+  closeStream(p.stdin)
+  failStdinQueue(p, e or herr("EPIPE", "the process's standard input is closed"))
+end
+
+local function finishChild(p)
+  if p.done then return end
+  p.done = true
+  removeTimer(p.timer)
+  removeTimer(p.killTimer)
+  removeTimer(p.graceTimer)
+  closeStream(p.out)
+  closeStream(p.err)
+  closeStdinNow(p)
+  if p.reaped then groups[p.pid] = nil end
+  p.onFinish()
+end
+
+local function maybeFinish(p)
+  if p.done or not p.reaped then return end
+  if p.out.obj == nil and p.err.obj == nil then return finishChild(p) end
+  -- exited but a pipe is still open (a process that left the group holds it): do not wait for ever
+  if p.graceTimer == nil then
+    p.graceTimer = addTimer(p.timedOut and 50 or 500, function() p.graceTimer = nil; finishChild(p) end)
+  end
+end
+
+local function onPipeReadable(p, s, deliver)
+  if s.obj == nil then return end
+  local data, _, errnum = unistd.read(s.obj.fd, BLOCK)
+  if data == nil then
+    if errnum == EAGAIN or errnum == EINTR or errnum == EWOULDBLOCK then return end
+    data = ""
+  end
+  if data == "" then -- EOF
+    closeStream(s)
+    return maybeFinish(p)
+  end
+  deliver(data)
+end
+
+local function pumpStdin(p)
+  local st = p.stdin
+  while st.obj ~= nil and #st.queue > 0 do
+    local w = st.queue[1]
+    local chunk = w.data
+    if w.pos > 1 or #chunk > BLOCK then chunk = chunk:sub(w.pos, w.pos + BLOCK - 1) end
+    if chunk == "" then
+      table.remove(st.queue, 1)
+      call(w.cb, nil, true)
+    else
+      local n, msg, errnum = unistd.write(st.obj.fd, chunk)
+      if n == nil then
+        if errnum == EAGAIN or errnum == EINTR or errnum == EWOULDBLOCK then
+          writers[st.obj] = function() pumpStdin(p) end
+          return
+        end
+        -- EPIPE: the process closed its standard input or exited
+        return closeStdinNow(p, herr(errnoCode(errnum), "writing to the process: " .. tostring(msg)))
+      end
+      w.pos = w.pos + n
+      if w.pos > #w.data then
+        table.remove(st.queue, 1)
+        call(w.cb, nil, true)
+      end
+    end
+  end
+  if st.obj ~= nil then
+    writers[st.obj] = nil
+    if st.closing then closeStream(st) end
+  end
+end
+
+local function reapOne(p)
+  if p.reaped then return end
+  local rpid, how, status = pwait.wait(p.pid, pwait.WNOHANG)
+  if rpid == p.pid and (how == "exited" or how == "killed") then
+    p.how, p.status = how, status
+  elseif rpid == nil then
+    p.how = "lost" -- not our child any more (ECHILD): give up on it
+  else
+    return
+  end
+  procs[p.pid] = nil
+  procCount = procCount - 1
+  p.reaped = true
+  p.endedAt = monoMs()
+  removeTimer(p.killTimer)
+  if p.done then groups[p.pid] = nil; return end
+  if p.cancelled then return finishChild(p) end
+  maybeFinish(p)
+end
+
+reapProcs = function()
+  if procCount == 0 then return end
+  -- a snapshot: callbacks run from reapOne may start processes
+  local list = {}
+  for _, p in pairs(procs) do list[#list + 1] = p end
+  for i = 1, #list do reapOne(list[i]) end
+end
+
+-- Puts a started child under the loop. deliverOut/deliverErr receive output.
+local function watchChild(c, deliverOut, deliverErr, onFinish)
+  local startedAt = monoMs()
   local p = {
-    pid = pid, cb = cb, onLine = opts.onLine, lineBuf = "",
-    maxBytes = (type(opts.maxBytes) == "number" and opts.maxBytes >= 0) and opts.maxBytes or 1048576,
-    out = { obj = fdObject(outR), parts = {}, size = 0 },
-    err = { obj = fdObject(errR), parts = {}, size = 0 },
-    startedAt = startedAt, endedAt = startedAt, code = -1,
-    timedOut = false, truncated = false, reaped = false, done = false,
+    pid = c.pid, out = { obj = fdObject(c.outR) }, err = { obj = fdObject(c.errR) },
+    startedAt = startedAt, endedAt = startedAt, reaped = false, done = false,
+    timedOut = false, cancelled = false, onFinish = onFinish,
   }
-  procs[pid] = p
+  if c.inW ~= nil then p.stdin = { obj = fdObject(c.inW), queue = {}, closing = false } end
+  procs[c.pid] = p
   procCount = procCount + 1
-  readers[p.out.obj] = function() if p.out.obj then onPipeReadable(p, p.out, true) end end
-  readers[p.err.obj] = function() if p.err.obj then onPipeReadable(p, p.err, false) end end
+  readers[p.out.obj] = function() onPipeReadable(p, p.out, deliverOut) end
+  readers[p.err.obj] = function() onPipeReadable(p, p.err, deliverErr) end
+  return p
+end
+
+local function exitCode(p)
+  if p.how == "exited" and not p.timedOut then return p.status, nil end
+  if p.how == "killed" then return -1, SIGNUM_NAMES[p.status] or ("SIG" .. tostring(p.status)) end
+  return -1, nil
+end
+
+-- Kills the group at once and reaps the leader if it goes within 50 ms (SIGKILL is
+-- quick), so a cancelled call leaves no process behind, not even a zombie.
+local function killNow(p)
+  p.cancelled = true
+  killpg(p.pid, psignal.SIGKILL)
+  closeStdinNow(p)
+  local deadline = monoMs() + 50
+  while not p.reaped and monoMs() < deadline do
+    reapOne(p)
+    if not p.reaped then ppoll.poll({}, 1) end
+  end
+  finishChild(p)
+end
+
+local function exec(argv, opts, cb)
+  opts = opts or {}
+  local finish = once(cb)
+  local handle = {}
+  local input = opts.stdin
+  if input ~= nil and type(input) ~= "string" then
+    defer(finish, herr("EINVAL", "exec: stdin must be a string"), nil)
+    handle.cancel = function() finish(herr("ECANCELED", "cancelled"), nil) end
+    return handle
+  end
+  local c, e = startChild(argv, opts, input ~= nil)
+  if c == nil then
+    if e.code == "EINVAL" then e.code = "EEXEC" end
+    defer(finish, e, nil)
+    handle.cancel = function() finish(herr("ECANCELED", "cancelled"), nil) end
+    return handle
+  end
+  local maxBytes = (type(opts.maxBytes) == "number" and opts.maxBytes >= 0) and opts.maxBytes or 1048576
+  local outParts, errParts = {}, {}
+  local outSize, errSize = 0, 0
+  local truncated = false
+  local feedLine, flushLine
+  if opts.onLine ~= nil then feedLine, flushLine = lineSplitter(opts.onLine, maxBytes > 0 and maxBytes or 1) end
+  local p
+  local function keep(s, parts, size, data)
+    local room = maxBytes - size
+    if #data > room then
+      data = data:sub(1, room > 0 and room or 0)
+      truncated = true
+    end
+    if #data > 0 then parts[#parts + 1] = data end
+    if truncated and size + #data >= maxBytes then
+      -- stop reading this stream: the process sees a closed pipe (SIGPIPE/EPIPE)
+      closeStream(s)
+      defer(maybeFinish, p)
+    end
+    return data
+  end
+  p = watchChild(c, function(data)
+    data = keep(p.out, outParts, outSize, data)
+    outSize = outSize + #data
+    if feedLine ~= nil and #data > 0 then feedLine(data) end
+  end, function(data)
+    data = keep(p.err, errParts, errSize, data)
+    errSize = errSize + #data
+  end, function()
+    if p.cancelled then return defer(finish, herr("ECANCELED", argv[1] .. ": cancelled"), nil) end
+    if flushLine ~= nil then flushLine() end
+    local code = exitCode(p)
+    finish(nil, {
+      code = code,
+      stdout = table.concat(outParts),
+      stderr = table.concat(errParts),
+      ms = p.endedAt - p.startedAt,
+      timedOut = p.timedOut,
+      truncated = truncated,
+    })
+  end)
+  if input ~= nil then
+    p.stdin.closing = true
+    p.stdin.queue[1] = { data = input, pos = 1 }
+    pumpStdin(p)
+  end
   if type(opts.timeoutMs) == "number" and opts.timeoutMs > 0 then
     p.timer = addTimer(opts.timeoutMs, function()
       p.timer = nil
       if p.reaped then return end
       p.timedOut = true
-      killProc(p, psignal.SIGTERM)
-      p.killTimer = addTimer(200, function() p.killTimer = nil; killProc(p, psignal.SIGKILL) end)
+      killpg(p.pid, psignal.SIGTERM)
+      p.killTimer = addTimer(200, function() p.killTimer = nil; if not p.reaped then killpg(p.pid, psignal.SIGKILL) end end)
     end)
   end
+  handle.cancel = function()
+    if p.done or p.cancelled then return end
+    killNow(p)
+  end
+  return handle
 end
 
----------------------------------------------------------------------------- TCP
+local function spawn(argv, opts, cb)
+  opts = opts or {}
+  local c, e = startChild(argv, opts, true)
+  if c == nil then
+    if e.code == "EINVAL" then e.code = "EEXEC" end
+    return defer(call, cb, e, nil)
+  end
+  local maxLine = (type(opts.maxLineBytes) == "number" and opts.maxLineBytes > 0) and opts.maxLineBytes or 65536
+  local feedLine, flushLine
+  if opts.onLine ~= nil then feedLine, flushLine = lineSplitter(opts.onLine, maxLine) end
+  local onStdout, onStderr, onExit = opts.onStdout, opts.onStderr, opts.onExit
+  local p
+  p = watchChild(c, function(data)
+    if onStdout ~= nil then call2(onStdout, data) end
+    if feedLine ~= nil then feedLine(data) end
+  end, function(data)
+    if onStderr ~= nil then call2(onStderr, data) end
+  end, function()
+    if flushLine ~= nil then flushLine() end
+    local code, sig = exitCode(p)
+    call(onExit, code, sig)
+  end)
+  local proc = { pid = c.pid }
+  proc.write = method(proc, function(data, wcb)
+    local st = p.stdin
+    if type(data) ~= "string" then return defer(call, wcb, herr("EINVAL", "write: data must be a string"), nil) end
+    if st.obj == nil or st.closing then
+      return defer(call, wcb, herr("EPIPE", "the process's standard input is closed"), nil)
+    end
+    st.queue[#st.queue + 1] = { data = data, pos = 1, cb = wcb }
+    if #st.queue == 1 then pumpStdin(p) end
+  end)
+  proc.closeStdin = method(proc, function()
+    local st = p.stdin
+    if st.obj == nil or st.closing then return end
+    st.closing = true
+    if #st.queue == 0 then closeStream(st) end
+  end)
+  proc.kill = method(proc, function(sig)
+    if p.done and not groups[p.pid] then return end
+    local name = type(sig) == "string" and sig:upper():gsub("^SIG", "") or "TERM"
+    local signum = KILL_SIGNALS[name]
+    if type(sig) == "number" then signum = sig end
+    if signum == nil then signum = psignal.SIGTERM end
+    killpg(p.pid, signum)
+  end)
+  defer(call, cb, nil, proc)
+end
 
-local haveTls = false -- luasec is not used yet: https/tls answer EUNSUPPORTED (see report)
+---------------------------------------------------------------------------- TCP and TLS
 
-local function isIPv6Literal(h)
+local function isIPv4(h)
+  return h:match("^%d+%.%d+%.%d+%.%d+$") ~= nil
+end
+
+local function isIPv6(h)
   return h:find(":", 1, true) ~= nil
 end
 
--- Non-blocking connect; cb(err, sock) from the loop. Returns a cancel function.
+-- A zone (%lo, %eth0) only means something on a link-local address; glibc refuses an
+-- interface name on any other (::1%lo), so there it is dropped.
+local function withZone(h)
+  local addr, zone = h:match("^([^%%]+)%%(.*)$")
+  if addr == nil then return h end
+  if zone ~= "" and addr:lower():match("^fe[89ab]%x:") then return addr .. "%" .. zone end
+  return addr
+end
+
+-- Addresses to try, in the resolver's order. Name lookup blocks: luasocket has no
+-- asynchronous resolver.
+local function addressesOf(host)
+  if isIPv4(host) then return { { family = "inet", addr = host } } end
+  if isIPv6(host) then return { { family = "inet6", addr = withZone(host) } } end
+  local info = socket.dns.getaddrinfo(host)
+  if type(info) ~= "table" or #info == 0 then return nil end
+  local out, seen = {}, {}
+  for _, a in ipairs(info) do
+    if (a.family == "inet" or a.family == "inet6") and not seen[a.addr] then
+      seen[a.addr] = true
+      out[#out + 1] = { family = a.family, addr = a.addr }
+    end
+  end
+  if #out == 0 then return nil end
+  return out
+end
+
+local function inProgress(e)
+  return e == "timeout" or e == "Operation already in progress"
+end
+
+-- Non-blocking connect trying each address in turn; cb(err, sock) from the loop.
+-- Returns a function that abandons the attempt (cb is then never called).
 local function tcpConnect(host, port, timeoutMs, cb)
-  local addr = host
-  local sock, e
-  if isIPv6Literal(host) then
-    if socket.tcp6 == nil then
-      defer(call, cb, herr("EUNSUPPORTED", "no IPv6 in this luasocket"), nil)
-      return function() end
-    end
-    sock, e = socket.tcp6()
-  else
-    if not host:match("^%d+%.%d+%.%d+%.%d+$") then
-      -- name lookup (blocking: luasocket has no asynchronous resolver)
-      local ip = socket.dns.toip(host)
-      if ip == nil then
-        local info = socket.dns.getaddrinfo and socket.dns.getaddrinfo(host)
-        if info and info[1] then
-          addr = info[1].addr
-        else
-          defer(call, cb, herr("ENOTFOUND", host .. ": name not resolved"), nil)
-          return function() end
-        end
-      else
-        addr = ip
-      end
-    end
-    if isIPv6Literal(addr) then sock, e = socket.tcp6() else sock, e = socket.tcp() end
-  end
-  if sock == nil then
-    defer(call, cb, herr("EIO", tostring(e)), nil)
-    return function() end
-  end
-  sock:settimeout(0)
   local finished = false
-  local timer
-  local function finish(err)
+  local sock, timer, lastErr
+  local addrs = addressesOf(host)
+  local function finish(err, s)
     if finished then return end
     finished = true
-    writers[sock] = nil
     removeTimer(timer)
+    if sock ~= nil then writers[sock] = nil end
     if err ~= nil then
-      sock:close()
+      if sock ~= nil then sock:close() end
+      sock = nil
       call(cb, err, nil)
     else
-      call(cb, nil, sock)
+      call(cb, nil, s)
     end
   end
-  local ok, cerr = sock:connect(addr, port)
-  if ok then
-    defer(finish, nil)
-  elseif cerr == "timeout" or cerr == "Operation already in progress" then
-    writers[sock] = function()
-      local ok2, e2 = sock:connect(addr, port)
-      if ok2 or e2 == "already connected" then
-        finish(nil)
-      elseif e2 ~= "timeout" and e2 ~= "Operation already in progress" then
-        finish(herr(sockCode(e2), tostring(e2)))
+  if addrs == nil then
+    defer(finish, herr("ENOTFOUND", host .. ": name not resolved"))
+    return function() finished = true end
+  end
+  local idx = 0
+  local tryNext
+  tryNext = function()
+    if finished then return end
+    if sock ~= nil then
+      writers[sock] = nil
+      sock:close()
+      sock = nil
+    end
+    idx = idx + 1
+    local a = addrs[idx]
+    if a == nil then return finish(lastErr or herr("ECONNREFUSED", host .. ": no address answered")) end
+    local make = a.family == "inet6" and socket.tcp6 or socket.tcp
+    if make == nil then
+      lastErr = herr("EUNSUPPORTED", "no IPv6 in this luasocket")
+      return tryNext()
+    end
+    local s, e = make()
+    if s == nil then
+      lastErr = herr("EIO", tostring(e))
+      return tryNext()
+    end
+    sock = s
+    s:settimeout(0)
+    local ok, cerr = s:connect(a.addr, port)
+    if ok then
+      return defer(function() finish(nil, s) end)
+    elseif inProgress(cerr) then
+      writers[s] = function()
+        local ok2, e2 = s:connect(a.addr, port)
+        if ok2 or e2 == "already connected" then
+          finish(nil, s)
+        elseif not inProgress(e2) then
+          lastErr = herr(sockCode(e2), host .. ": " .. tostring(e2))
+          tryNext()
+        end
       end
+    else
+      lastErr = herr(sockCode(cerr), host .. ": " .. tostring(cerr))
+      return defer(tryNext)
     end
-  else
-    defer(finish, herr(sockCode(cerr), tostring(cerr)))
   end
+  tryNext()
   if type(timeoutMs) == "number" and timeoutMs > 0 then
     timer = addTimer(timeoutMs, function()
       timer = nil
@@ -662,140 +1174,359 @@ local function tcpConnect(host, port, timeoutMs, cb)
     end)
   end
   return function()
-    if not finished then
-      finished = true
+    if finished then return end
+    finished = true
+    removeTimer(timer)
+    if sock ~= nil then
       writers[sock] = nil
-      removeTimer(timer)
       sock:close()
+      sock = nil
     end
   end
 end
 
--- Read what is available without blocking: data (maybe ""), closed?, error message
-local function sockRead(sock)
-  local data, err, partial = sock:receive(65536)
-  if data ~= nil then return data, false, nil end
-  if err == "timeout" then return partial or "", false, nil end
-  if err == "closed" then return partial or "", true, nil end
-  return partial or "", true, err
+local function fileExists(path)
+  return pstat.stat(path) ~= nil
+end
+
+-- luasec context parameters: verify the peer against caFile or the system's CAs.
+local function tlsParams(opts)
+  local p = { mode = "client", protocol = "any", verify = { "peer" }, options = { "all" } }
+  if opts.caFile ~= nil then
+    p.cafile = opts.caFile
+  elseif fileExists("/etc/ssl/certs/ca-certificates.crt") then
+    p.cafile = "/etc/ssl/certs/ca-certificates.crt"
+  elseif isDirectory("/etc/ssl/certs") then
+    p.capath = "/etc/ssl/certs"
+  end
+  if opts.certFile ~= nil then p.certificate = opts.certFile end
+  if opts.keyFile ~= nil then p.key = opts.keyFile end
+  return p
+end
+
+-- luasec checks the chain; the name is checked here (subjectAltName, else the subject's
+-- common name; "*." matches one leftmost label).
+local function certNameMatches(cert, name)
+  name = name:lower()
+  local function dnsMatch(pat)
+    pat = tostring(pat):lower()
+    if pat == name then return true end
+    if pat:sub(1, 2) == "*." and not isIPv4(name) and not isIPv6(name) then
+      local i = name:find(".", 1, true)
+      return i ~= nil and i > 1 and name:sub(i) == pat:sub(2)
+    end
+    return false
+  end
+  local ok, exts = pcall(cert.extensions, cert)
+  local san = ok and type(exts) == "table" and exts["2.5.29.17"] or nil
+  if san ~= nil then
+    if isIPv4(name) or isIPv6(name) then
+      local want = name:gsub("%%.*$", "")
+      for _, ip in ipairs(san.iPAddress or {}) do
+        if tostring(ip):lower() == want then return true end
+      end
+      return false
+    end
+    for _, d in ipairs(san.dNSName or {}) do
+      if dnsMatch(d) then return true end
+    end
+    return false
+  end
+  local sok, subject = pcall(cert.subject, cert)
+  if sok and type(subject) == "table" then
+    for _, ent in ipairs(subject) do
+      if (ent.name == "commonName" or ent.oid == "2.5.4.3") and dnsMatch(ent.value) then return true end
+    end
+  end
+  return false
+end
+
+-- TLS over a connected socket, handshake driven by the loop; cb(err, conn). EPROTO for
+-- any TLS failure (handshake, chain, name). Returns an abandon function like tcpConnect.
+local function tlsHandshake(sock, params, servername, cb)
+  local conn, e = ssl.wrap(sock, params)
+  if conn == nil then
+    sock:close()
+    defer(call, cb, herr("EINVAL", "TLS setup: " .. tostring(e)), nil)
+    return function() end
+  end
+  conn:settimeout(0)
+  local name = withZone(servername):gsub("%%.*$", "")
+  if not isIPv4(name) and not isIPv6(name) and conn.sni ~= nil then conn:sni(name) end
+  local finished = false
+  local function finish(err)
+    if finished then return end
+    finished = true
+    readers[conn] = nil
+    writers[conn] = nil
+    if err ~= nil then
+      conn:close()
+      call(cb, err, nil)
+    else
+      call(cb, nil, conn)
+    end
+  end
+  local function step()
+    local ok, herrmsg = conn:dohandshake()
+    if ok then
+      local cert = conn:getpeercertificate()
+      if cert == nil or not certNameMatches(cert, name) then
+        return finish(herr("EPROTO", "TLS: the certificate does not name " .. name))
+      end
+      return finish(nil)
+    elseif herrmsg == "wantread" then
+      writers[conn] = nil
+      readers[conn] = step
+    elseif herrmsg == "wantwrite" then
+      readers[conn] = nil
+      writers[conn] = step
+    else
+      finish(herr("EPROTO", "TLS handshake with " .. name .. ": " .. tostring(herrmsg)))
+    end
+  end
+  defer(function() if not finished then step() end end)
+  return function()
+    if finished then return end
+    finished = true
+    readers[conn] = nil
+    writers[conn] = nil
+    conn:close()
+  end
+end
+
+-- A connected byte stream for the loop: obj (what poll watches), read() -> data ("" when
+-- nothing now), eof, err; send(data, i) as luasocket's; close(). Plain sockets are read
+-- with read(2) straight into one string per block (luasocket's receive copies through
+-- an 8 KiB buffer).
+local function plainConn(sock)
+  local fd = sock:getfd()
+  return {
+    obj = sock,
+    read = function()
+      local data, msg, errnum = unistd.read(fd, BLOCK)
+      if data == nil then
+        if errnum == EAGAIN or errnum == EINTR or errnum == EWOULDBLOCK then return "", false, nil end
+        local code = errnoCode(errnum)
+        if code == "EIO" then code = "ECONNRESET" end
+        return "", true, herr(code, tostring(msg))
+      end
+      return data, data == "", nil
+    end,
+    send = function(data, i) return sock:send(data, i) end,
+    close = function() sock:close() end,
+  }
+end
+
+local function tlsConn(c)
+  return {
+    obj = c,
+    read = function()
+      local data, err, partial = c:receive(BLOCK)
+      if data ~= nil then return data, false, nil end
+      if err == "wantread" or err == "wantwrite" or err == "timeout" then return partial or "", false, nil end
+      if err == "closed" then return partial or "", true, nil end
+      return partial or "", true, herr("EPROTO", "TLS: " .. tostring(err))
+    end,
+    send = function(data, i)
+      local last, err, lastSent = c:send(data, i)
+      if err == "wantwrite" or err == "wantread" then err = "timeout" end
+      return last, err, lastSent
+    end,
+    close = function() c:close() end,
+  }
 end
 
 ---------------------------------------------------------------------------- connect
 
+local function makeStream(c)
+  local stream = {}
+  local dataHandler, closeHandler, pendingClose
+  local pendingData = {}
+  local outq = {} -- { data=, pos=, cb= }
+  local closed = false
+
+  local function shutdown(e, notify)
+    if closed then return end
+    closed = true
+    readers[c.obj] = nil
+    writers[c.obj] = nil
+    c.close()
+    local q = outq
+    outq = {}
+    for _, w in ipairs(q) do
+      call(w.cb, herr("ECONNRESET", "stream closed before the write completed"), nil)
+    end
+    if notify then
+      if closeHandler ~= nil then call(closeHandler, e) else pendingClose = { e } end
+    end
+  end
+
+  local function deliver(data)
+    if data == "" then return end
+    if dataHandler ~= nil then call(dataHandler, data) else pendingData[#pendingData + 1] = data end
+  end
+
+  local function onWritable()
+    while #outq > 0 and not closed do
+      local w = outq[1]
+      local last, werr, lastSent = c.send(w.data, w.pos)
+      if last ~= nil then
+        table.remove(outq, 1)
+        call(w.cb, nil, true)
+      elseif werr == "timeout" then
+        w.pos = (lastSent or (w.pos - 1)) + 1
+        return
+      else
+        return shutdown(herr(sockCode(werr), tostring(werr)), true)
+      end
+    end
+    if not closed then writers[c.obj] = nil end
+  end
+
+  readers[c.obj] = function()
+    local data, eof, rerr = c.read()
+    deliver(data)
+    if eof and not closed then shutdown(rerr, true) end
+  end
+
+  stream.write = method(stream, function(data, wcb)
+    if closed then return defer(call, wcb, herr("ECONNRESET", "stream is closed"), nil) end
+    if type(data) ~= "string" then return defer(call, wcb, herr("EINVAL", "write: data must be a string"), nil) end
+    outq[#outq + 1] = { data = data, pos = 1, cb = wcb }
+    writers[c.obj] = onWritable
+  end)
+  stream.onData = method(stream, function(h)
+    dataHandler = h
+    if #pendingData > 0 then
+      local q = pendingData
+      pendingData = {}
+      defer(function() for _, d in ipairs(q) do call(h, d) end end)
+    end
+  end)
+  stream.onClose = method(stream, function(h)
+    closeHandler = h
+    if pendingClose ~= nil then
+      local e = pendingClose[1]
+      pendingClose = nil
+      defer(call, h, e)
+    end
+  end)
+  -- a local close() does not call the onClose handler
+  stream.close = method(stream, function() shutdown(nil, false) end)
+  return stream
+end
+
 local function connect(hostname, port, opts, cb)
   opts = opts or {}
-  if opts.tls and not haveTls then
-    return defer(call, cb, herr("EUNSUPPORTED", "TLS needs luasec, which this host does not use"), nil)
+  local finish, fired = once(cb)
+  local handle = {}
+  local abandon, timer
+  local function done(err, stream)
+    removeTimer(timer)
+    abandon = nil
+    finish(err, stream)
   end
-  if hostname:sub(1, 1) == "[" then hostname = hostname:sub(2, -2) end
-  tcpConnect(hostname, port, opts.timeoutMs, function(err, sock)
-    if err ~= nil then return call(cb, err, nil) end
-    local stream = {}
-    local dataHandler, closeHandler
-    local pendingData = {}
-    local outq = {} -- { data=, pos=, cb= }
-    local closed = false
-
-    local function shutdown(e, notify)
-      if closed then return end
-      closed = true
-      readers[sock] = nil
-      writers[sock] = nil
-      sock:close()
-      for _, w in ipairs(outq) do
-        call(w.cb, herr("ECONNRESET", "stream closed before the write completed"), nil)
-      end
-      outq = {}
-      if notify then
-        if closeHandler ~= nil then call(closeHandler, e) else stream.pendingClose = { e } end
-      end
-    end
-
-    local function deliver(data)
-      if data == "" then return end
-      if dataHandler ~= nil then call(dataHandler, data) else pendingData[#pendingData + 1] = data end
-    end
-
-    local function onWritable()
-      while #outq > 0 and not closed do
-        local w = outq[1]
-        local last, werr, lastSent = sock:send(w.data, w.pos)
-        if last ~= nil then
-          table.remove(outq, 1)
-          call(w.cb, nil, true)
-        elseif werr == "timeout" then
-          w.pos = (lastSent or (w.pos - 1)) + 1
-          return
-        else
-          return shutdown(herr(sockCode(werr), tostring(werr)), true)
-        end
-      end
-      writers[sock] = nil
-    end
-
-    readers[sock] = function()
-      local data, isClosed, rerr = sockRead(sock)
-      deliver(data)
-      if isClosed and not closed then
-        shutdown(rerr and herr(sockCode(rerr), tostring(rerr)) or nil, true)
-      end
-    end
-
-    stream.write = method(stream, function(data, wcb)
-      if closed then return defer(call, wcb, herr("ECONNRESET", "stream is closed"), nil) end
-      outq[#outq + 1] = { data = data, pos = 1, cb = wcb }
-      writers[sock] = onWritable
+  handle.cancel = function()
+    if fired() then return end
+    removeTimer(timer)
+    if abandon ~= nil then abandon() end
+    abandon = nil
+    defer(finish, herr("ECANCELED", "connect cancelled"), nil)
+  end
+  if type(hostname) ~= "string" or hostname == "" then
+    defer(done, herr("EINVAL", "connect: hostname must be a non-empty string"), nil)
+    return handle
+  end
+  if type(port) ~= "number" or port < 1 or port > 65535 or port ~= math.floor(port) then
+    defer(done, herr("EINVAL", "connect: port must be 1-65535"), nil)
+    return handle
+  end
+  if opts.tls and ssl == nil then
+    defer(done, herr("EUNSUPPORTED", "TLS needs luasec, which this Lua does not have"), nil)
+    return handle
+  end
+  local host = hostname
+  if host:sub(1, 1) == "[" and host:sub(-1) == "]" then host = host:sub(2, -2) end
+  if type(opts.timeoutMs) == "number" and opts.timeoutMs > 0 then
+    timer = addTimer(opts.timeoutMs, function()
+      timer = nil
+      if abandon ~= nil then abandon() end
+      done(herr("ETIMEDOUT", "connect to " .. hostname .. " timed out"), nil)
     end)
-    stream.onData = method(stream, function(h)
-      dataHandler = h
-      if #pendingData > 0 then
-        local q = pendingData
-        pendingData = {}
-        defer(function() for _, d in ipairs(q) do call(h, d) end end)
-      end
+  end
+  abandon = tcpConnect(host, port, nil, function(err, sock)
+    if err ~= nil then return done(err, nil) end
+    if not opts.tls then return done(nil, makeStream(plainConn(sock))) end
+    abandon = tlsHandshake(sock, tlsParams(opts), opts.servername or host, function(terr, conn)
+      if terr ~= nil then return done(terr, nil) end
+      done(nil, makeStream(tlsConn(conn)))
     end)
-    stream.onClose = method(stream, function(h)
-      closeHandler = h
-      if stream.pendingClose ~= nil then
-        local e = stream.pendingClose[1]
-        stream.pendingClose = nil
-        defer(call, h, e)
-      end
-    end)
-    -- a local close() does not call the onClose handler
-    stream.close = method(stream, function() shutdown(nil, false) end)
-    call(cb, nil, stream)
   end)
+  return handle
 end
 
 ---------------------------------------------------------------------------- HTTP
 
--- scheme, host, port, target ("/path?query"), hostHeader
+local function pctEncode(c)
+  return string.format("%%%02X", c:byte())
+end
+
+local function isDefaultPort(scheme, port)
+  return (scheme == "http" and port == 80) or (scheme == "https" and port == 443)
+end
+
+-- { scheme, host, port, target, hostHeader } or nil, code, message. The scheme is
+-- case-insensitive; only http and https are fetched. Bytes a request line cannot carry
+-- (controls, space, non-ASCII) are percent-encoded; everything else, "[" and "{"
+-- included, is sent as written: one URL is one request.
 local function parseUrl(url)
+  if type(url) ~= "string" then return nil, "EINVAL", "URL must be a string" end
   local scheme, rest = url:match("^(%a[%w+.-]*)://(.*)$")
-  if scheme == nil then return nil end
+  if scheme == nil then
+    local other = url:match("^(%a[%w+.-]*):")
+    if other ~= nil and other:lower() ~= "http" and other:lower() ~= "https" then
+      return nil, "EUNSUPPORTED", "unsupported URL scheme " .. other
+    end
+    return nil, "EINVAL", "not a URL: " .. url
+  end
   scheme = scheme:lower()
+  if scheme ~= "http" and scheme ~= "https" then return nil, "EUNSUPPORTED", "unsupported URL scheme " .. scheme end
   local authority, target = rest:match("^([^/?#]*)(.*)$")
   target = target:gsub("#.*$", "")
-  if target == "" then target = "/" end
-  if target:sub(1, 1) == "?" then target = "/" .. target end
-  authority = authority:gsub("^.*@", "")
-  local host, port
+  if target == "" then target = "/" elseif target:sub(1, 1) == "?" then target = "/" .. target end
+  authority = authority:match("^.*@(.*)$") or authority
+  local host, portStr, bracketed
   if authority:sub(1, 1) == "[" then
-    host, port = authority:match("^%[([^%]]+)%]:?(%d*)$")
+    host, portStr = authority:match("^%[([^%]]*)%](.*)$")
+    bracketed = true
   else
-    host, port = authority:match("^([^:]*):?(%d*)$")
+    host, portStr = authority:match("^([^:]*)(.*)$")
   end
-  if host == nil or host == "" then return nil end
-  local defaultPort = scheme == "https" and 443 or 80
-  port = (port ~= nil and port ~= "") and tonumber(port) or defaultPort
-  local hostHeader = isIPv6Literal(host) and ("[" .. host .. "]") or host
-  if port ~= defaultPort then hostHeader = hostHeader .. ":" .. port end
-  return scheme, host, port, target, hostHeader
+  if host == nil or host == "" then return nil, "EINVAL", "no host in URL " .. url end
+  local port = scheme == "https" and 443 or 80
+  if portStr ~= "" and portStr ~= ":" then
+    local digits = portStr:match("^:(%d+)$")
+    if digits == nil or #digits > 5 then return nil, "EINVAL", "bad port in URL " .. url end
+    port = tonumber(digits)
+    if port < 1 or port > 65535 then return nil, "EINVAL", "bad port in URL " .. url end
+  end
+  local hostHeader
+  if bracketed then
+    host = host:gsub("%%25", "%%", 1) -- RFC 6874: the zone's "%" is written %25 in a URL
+    local addr = host:match("^([%x:.]+)%%?[%w._~-]*$")
+    if addr == nil or not isIPv6(addr) then return nil, "EINVAL", "bad IPv6 address in URL " .. url end
+    hostHeader = "[" .. addr .. "]" -- the zone is local to this machine: never sent
+  else
+    if host:find("[^%w._~!$&'()*+,;=%%-]") then return nil, "EINVAL", "bad host in URL " .. url end
+    hostHeader = host
+  end
+  if not isDefaultPort(scheme, port) then hostHeader = hostHeader .. ":" .. port end
+  target = target:gsub("[%z\1-\32\127-\255]", pctEncode)
+  return { scheme = scheme, host = host, port = port, target = target, hostHeader = hostHeader }
 end
 
 local function resolveUrl(base, loc)
-  if loc:match("^%a[%w+.-]*://") then return loc end
+  if loc:match("^%a[%w+.-]*:") then return loc end
   local scheme, rest = base:match("^(%a[%w+.-]*)://(.*)$")
   local authority, path = rest:match("^([^/?#]*)([^?#]*)")
   if loc:sub(1, 2) == "//" then return scheme .. ":" .. loc end
@@ -818,39 +1549,106 @@ local function resolveUrl(base, loc)
 end
 
 local REDIRECTS = { [301] = true, [302] = true, [303] = true, [307] = true, [308] = true }
+local TOKEN_BAD = "[^%w!#$%%&'*+.^_`|~-]"
+
+local function trim(s)
+  return (s:gsub("^[ \t]+", ""):gsub("[ \t]+$", ""))
+end
+
+-- The parsed head of a response: status, headers (lower-cased, last wins), framing
+-- ("none" | "length" | "chunked" | "close") and length; or nil, error message (EPROTO).
+local function parseHead(hdr)
+  local status
+  local headers = {}
+  local lengths = {}
+  local last
+  local first = true
+  for line in (hdr .. "\r\n"):gmatch("(.-)\r\n") do
+    if first then
+      status = tonumber(line:match("^HTTP/%d%.%d (%d%d%d)"))
+      if status == nil then return nil, "not an HTTP status line" end
+      first = false
+    elseif line:match("^[ \t]") and last ~= nil then
+      headers[last] = headers[last] .. " " .. trim(line) -- obsolete line folding
+    else
+      local k, v = line:match("^([^:]*):(.*)$")
+      if k == nil or k == "" or k:find(TOKEN_BAD) then return nil, "malformed header line" end
+      last = k:lower()
+      v = trim(v)
+      headers[last] = v
+      if last == "content-length" then lengths[#lengths + 1] = v end
+    end
+  end
+  local length
+  for _, v in ipairs(lengths) do
+    for part in (v .. ","):gmatch("([^,]*),") do
+      part = trim(part)
+      if not part:match("^%d+$") or #part > 15 then return nil, "bad Content-Length " .. v end
+      local n = tonumber(part)
+      if length ~= nil and n ~= length then return nil, "conflicting Content-Length headers" end
+      length = n
+    end
+  end
+  local te = headers["transfer-encoding"]
+  if te ~= nil and length ~= nil then return nil, "both Transfer-Encoding and Content-Length" end
+  local mode
+  if status == 204 or status == 304 or status < 200 then
+    mode = "none"
+  elseif te ~= nil then
+    mode = te:lower():match("chunked[ \t]*$") and "chunked" or "close"
+  elseif length ~= nil then
+    mode = length == 0 and "none" or "length"
+  else
+    mode = "close"
+  end
+  return { status = status, headers = headers, mode = mode, length = length or 0 }
+end
 
 local function httpGet(url, opts, cb)
   opts = opts or {}
+  local finish = once(cb)
   local maxBytes = type(opts.maxBytes) == "number" and opts.maxBytes or 16777216
   local maxRedirects = type(opts.maxRedirects) == "number" and opts.maxRedirects or 5
   local keepBody = opts.keepBody ~= false
   local tStart = monoMs()
   local done = false
   local redirects = 0
-  local cancelConnect, sock, deadline
+  local abandon, conn, deadline
   local tConnect, tFirst
+  local handle = {}
 
   local function cleanup()
     removeTimer(deadline)
-    if cancelConnect then cancelConnect() end
-    if sock then
-      readers[sock] = nil
-      writers[sock] = nil
-      sock:close()
-      sock = nil
+    deadline = nil
+    if abandon ~= nil then
+      local a = abandon
+      abandon = nil
+      a()
+    end
+    if conn ~= nil then
+      readers[conn.obj] = nil
+      writers[conn.obj] = nil
+      conn.close()
+      conn = nil
     end
   end
   local function fail(code, msg)
     if done then return end
     done = true
     cleanup()
-    call(cb, herr(code, msg), nil)
+    finish(herr(code, msg), nil)
   end
   local function succeed(res)
     if done then return end
     done = true
     cleanup()
-    call(cb, nil, res)
+    finish(nil, res)
+  end
+  handle.cancel = function()
+    if done then return end
+    done = true
+    cleanup()
+    defer(finish, herr("ECANCELED", url .. ": cancelled"), nil)
   end
 
   if type(opts.timeoutMs) == "number" and opts.timeoutMs > 0 then
@@ -860,246 +1658,255 @@ local function httpGet(url, opts, cb)
     end)
   end
 
+  local extra = {}
+  if type(opts.range) == "table" and opts.range[1] ~= nil then
+    local lastByte = opts.range[2]
+    -- %.0f, not %d: %d goes through a C long, 32 bits on MIPS routers
+    extra[#extra + 1] = string.format("Range: bytes=%.0f-%s", opts.range[1],
+      lastByte ~= nil and string.format("%.0f", lastByte) or "")
+  end
+  if type(opts.headers) == "table" then
+    for k, v in pairs(opts.headers) do
+      local ks, vs = tostring(k), tostring(v)
+      local lk = ks:lower()
+      if lk ~= "host" and lk ~= "connection" and ks ~= "" and not ks:find(TOKEN_BAD) and not vs:find("[%z\r\n]") then
+        extra[#extra + 1] = ks .. ": " .. vs
+      end
+    end
+  end
+
   local request -- forward
 
-  request = function(curUrl)
-    local scheme, host, port, target, hostHeader = parseUrl(curUrl)
-    if scheme == nil then return fail("EINVAL", "bad URL: " .. curUrl) end
-    if scheme == "https" and not haveTls then
-      return fail("EUNSUPPORTED", "https needs luasec, which this host does not use")
-    end
-    if scheme ~= "http" then return fail("EINVAL", "unsupported scheme " .. scheme) end
-    local lines = { "GET " .. target .. " HTTP/1.1", "Host: " .. hostHeader, "Connection: close",
-      "User-Agent: miniprobe", "Accept: */*" }
-    if type(opts.range) == "table" and opts.range[1] ~= nil then
-      local last = opts.range[2]
-      -- %.0f, not %d: %d goes through a C long, 32 bits on MIPS routers
-      lines[#lines + 1] = string.format("Range: bytes=%.0f-%s", opts.range[1], last ~= nil and string.format("%.0f", last) or "")
-    end
-    if type(opts.headers) == "table" then
-      for k, v in pairs(opts.headers) do
-        local lk = tostring(k):lower()
-        if lk ~= "host" and lk ~= "connection" and not tostring(k):find("[\r\n:]") and not tostring(v):find("[\r\n]") then
-          lines[#lines + 1] = tostring(k) .. ": " .. tostring(v)
-        end
+  -- One exchange on a connected stream: send the request, parse the answer.
+  local function talk(curUrl, c, reqData)
+    conn = c
+    local sendPos = 1
+    writers[c.obj] = function()
+      local lastSent, werr, partial = c.send(reqData, sendPos)
+      if lastSent ~= nil then
+        writers[c.obj] = nil
+      elseif werr == "timeout" then
+        sendPos = (partial or (sendPos - 1)) + 1
+      else
+        fail(sockCode(werr), curUrl .. ": " .. tostring(werr))
       end
     end
-    local reqData = table.concat(lines, "\r\n") .. "\r\n\r\n"
 
-    cancelConnect = tcpConnect(host, port, nil, function(err, s)
-      cancelConnect = nil
-      if done then if s then s:close() end return end
-      if err ~= nil then return fail(err.code, curUrl .. ": " .. err.message) end
-      sock = s
-      tConnect = monoMs()
-      tFirst = nil
-      local sendPos = 1
-      writers[sock] = function()
-        local last, werr, lastSent = sock:send(reqData, sendPos)
-        if last ~= nil then
-          writers[sock] = nil
-        elseif werr == "timeout" then
-          sendPos = (lastSent or (sendPos - 1)) + 1
-        else
-          fail(sockCode(werr), curUrl .. ": " .. tostring(werr))
-        end
+    local headBuf = ""
+    local head -- parsed head, once complete
+    local remaining = 0
+    local chunkState = "size" -- size | data | crlf | trailer
+    local lineBuf = ""
+    local trailerBytes = 0
+    local body, bodyBytes = {}, 0
+
+    local function complete()
+      succeed({
+        status = head.status, headers = head.headers, url = curUrl, redirects = redirects, bytes = bodyBytes,
+        body = keepBody and table.concat(body) or nil,
+        t = { start = tStart, connect = tConnect, firstByte = tFirst, ["end"] = monoMs() },
+      })
+    end
+
+    -- bytes i..j of d are body; counted always, kept (without copying a whole block) if asked
+    local function addBody(d, i, j)
+      local n = j - i + 1
+      if n <= 0 then return true end
+      bodyBytes = bodyBytes + n
+      if bodyBytes > maxBytes then
+        fail("ETOOBIG", curUrl .. ": body larger than " .. string.format("%.0f", maxBytes) .. " bytes")
+        return false
       end
+      if keepBody then
+        if i == 1 and j == #d then body[#body + 1] = d else body[#body + 1] = d:sub(i, j) end
+      end
+      return true
+    end
 
-      -- response parser state
-      local head = ""
-      local status, headers
-      local mode -- "length" | "chunked" | "close" | "none"
-      local remaining = 0
-      local chunkState = "size" -- size | data | crlf | trailer
-      local pend = ""
-      local body, bodyBytes = {}, 0
-
-      local function complete()
-        if status ~= nil and REDIRECTS[status] and headers["location"] ~= nil then
-          if redirects >= maxRedirects then
-            return fail("EREDIRECT", curUrl .. ": more than " .. maxRedirects .. " redirects")
+    -- body bytes from d at pos; true once the message is complete
+    local function feedBody(d, pos)
+      local len = #d
+      local mode = head.mode
+      if mode == "length" then
+        local j = pos + remaining - 1
+        if j > len then j = len end
+        remaining = remaining - (j - pos + 1)
+        if not addBody(d, pos, j) then return false end
+        return remaining == 0
+      elseif mode == "close" then
+        addBody(d, pos, len)
+        return false
+      end
+      while pos <= len do
+        if chunkState == "data" then
+          local j = pos + remaining - 1
+          if j > len then j = len end
+          remaining = remaining - (j - pos + 1)
+          if not addBody(d, pos, j) then return false end
+          pos = j + 1
+          if remaining == 0 then chunkState = "crlf" end
+        elseif chunkState == "crlf" then
+          local ch = d:sub(pos, pos)
+          if ch == "\r" and lineBuf == "" then
+            lineBuf = "\r"
+          elseif ch == "\n" then
+            lineBuf = ""
+            chunkState = "size"
+          else
+            fail("EPROTO", curUrl .. ": chunk not followed by CRLF")
+            return false
           end
-          redirects = redirects + 1
-          readers[sock] = nil
-          writers[sock] = nil
-          sock:close()
-          sock = nil
-          return request(resolveUrl(curUrl, headers["location"]))
-        end
-        succeed({
-          status = status, headers = headers, url = curUrl, redirects = redirects, bytes = bodyBytes,
-          body = keepBody and table.concat(body) or nil,
-          t = { start = tStart, connect = tConnect, firstByte = tFirst, ["end"] = monoMs() },
-        })
-      end
-
-      local function addBody(d)
-        if d == "" then return true end
-        bodyBytes = bodyBytes + #d
-        if bodyBytes > maxBytes then
-          fail("ETOOBIG", curUrl .. ": body larger than " .. maxBytes .. " bytes")
-          return false
-        end
-        if keepBody then body[#body + 1] = d end
-        return true
-      end
-
-      -- feed decoded bytes; returns true when the message is complete
-      local function feedBody(d)
-        if mode == "length" then
-          local take = d:sub(1, remaining)
-          remaining = remaining - #take
-          if not addBody(take) then return false end
-          return remaining == 0
-        elseif mode == "close" then
-          addBody(d)
-          return false
-        end
-        -- chunked
-        pend = pend .. d
-        while true do
-          if chunkState == "size" then
-            local i = pend:find("\r\n", 1, true)
-            if i == nil then
-              if #pend > 1024 then fail("EHTTP", "bad chunk size line"); return false end
+          pos = pos + 1
+        else -- a chunk-size line or a trailer line
+          local i = d:find("\n", pos, true)
+          if i == nil then
+            lineBuf = lineBuf .. d:sub(pos)
+            if #lineBuf > 4096 then
+              fail("EPROTO", curUrl .. ": chunk size or trailer line too long")
               return false
             end
-            local sz = tonumber((pend:sub(1, i - 1):match("^%s*(%x+)")), 16)
-            if sz == nil then fail("EHTTP", curUrl .. ": bad chunk size"); return false end
-            pend = pend:sub(i + 2)
+            return false
+          end
+          local line = lineBuf .. d:sub(pos, i - 1)
+          lineBuf = ""
+          pos = i + 1
+          if line:sub(-1) == "\r" then line = line:sub(1, -2) end
+          if chunkState == "size" then
+            local hex, ext = line:match("^(%x+)(.*)$")
+            if hex == nil or #hex > 12 or not (ext == "" or ext:match("^[ \t]*;") or ext:match("^[ \t]+$")) then
+              fail("EPROTO", curUrl .. ": malformed chunk size")
+              return false
+            end
+            local sz = tonumber(hex, 16)
             if sz == 0 then chunkState = "trailer" else remaining = sz; chunkState = "data" end
-          elseif chunkState == "data" then
-            if pend == "" then return false end
-            local take = pend:sub(1, remaining)
-            pend = pend:sub(#take + 1)
-            remaining = remaining - #take
-            if not addBody(take) then return false end
-            if remaining == 0 then chunkState = "crlf" end
-          elseif chunkState == "crlf" then
-            if #pend < 2 then return false end
-            pend = pend:sub(3)
-            chunkState = "size"
-          else -- trailer: lines until an empty one
-            local i = pend:find("\r\n", 1, true)
-            if i == nil then return false end
-            local line = pend:sub(1, i - 1)
-            pend = pend:sub(i + 2)
+          else
+            trailerBytes = trailerBytes + #line + 2
+            if trailerBytes > MAX_HEAD then
+              fail("EPROTO", curUrl .. ": trailer too large")
+              return false
+            end
             if line == "" then return true end
           end
         end
       end
+      return false
+    end
 
-      local function parseHead()
-        local i = head:find("\r\n\r\n", 1, true)
-        if i == nil then
-          if #head > 65536 then fail("EHTTP", curUrl .. ": response header too large") end
-          return nil
-        end
-        local rest = head:sub(i + 4)
-        local hdr = head:sub(1, i - 1)
-        local first = true
-        headers = {}
-        for line in (hdr .. "\r\n"):gmatch("(.-)\r\n") do
-          if first then
-            status = tonumber(line:match("^HTTP/%d%.%d%s+(%d%d%d)"))
-            first = false
-          else
-            local k, v = line:match("^([^:]+):%s*(.-)%s*$")
-            if k ~= nil then headers[k:lower()] = v end
+    readers[c.obj] = function()
+      local data, eof, rerr = c.read()
+      if done then return end
+      if data ~= "" and tFirst == nil then tFirst = monoMs() end
+      local pos = 1
+      if head == nil then
+        local from = #headBuf - 2
+        headBuf = headBuf .. data
+        local h, i
+        while true do
+          if headBuf:sub(1, 5) ~= ("HTTP/"):sub(1, #headBuf) then
+            return fail("EPROTO", curUrl .. ": the answer is not HTTP")
           end
-        end
-        if status == nil then fail("EHTTP", curUrl .. ": not an HTTP response"); return nil end
-        if status >= 100 and status < 200 then -- interim response: wait for the real one
-          head = rest
-          status = nil
-          return parseHead()
-        end
-        local te = headers["transfer-encoding"]
-        if status == 204 or status == 304 then
-          mode = "none"
-        elseif te ~= nil and te:lower():find("chunked", 1, true) then
-          mode = "chunked"
-        elseif headers["content-length"] ~= nil then
-          remaining = tonumber(headers["content-length"])
-          if remaining == nil then fail("EHTTP", curUrl .. ": bad Content-Length"); return nil end
-          mode = remaining == 0 and "none" or "length"
-          if remaining > maxBytes and not REDIRECTS[status] then
-            fail("ETOOBIG", curUrl .. ": Content-Length " .. headers["content-length"] .. " exceeds " .. maxBytes)
-            return nil
-          end
-        else
-          mode = "close"
-        end
-        return rest
-      end
-
-      readers[sock] = function()
-        local data, isClosed, rerr = sockRead(sock)
-        if data ~= "" and tFirst == nil then tFirst = monoMs() end
-        if status == nil then
-          head = head .. data
-          local rest = parseHead()
-          if done then return end
-          if rest == nil then
-            if isClosed then fail(rerr and sockCode(rerr) or "EHTTP", curUrl .. ": connection closed before a response") end
+          i = headBuf:find("\r\n\r\n", from > 1 and from or 1, true)
+          if i == nil or i > MAX_HEAD then
+            if #headBuf > MAX_HEAD then return fail("EPROTO", curUrl .. ": response header block over 64 KiB") end
+            if eof then
+              if rerr ~= nil then return fail(rerr.code, curUrl .. ": " .. rerr.message) end
+              return fail(headBuf == "" and "ECONNRESET" or "EPROTO",
+                curUrl .. ": connection closed before a complete response header")
+            end
             return
           end
-          data = rest
-          if mode == "none" then return complete() end
+          local perr
+          h, perr = parseHead(headBuf:sub(1, i - 1))
+          if h == nil then return fail("EPROTO", curUrl .. ": " .. perr) end
+          if h.status >= 200 then break end
+          headBuf = headBuf:sub(i + 4) -- interim answer (100 Continue): the real one follows
+          from = 1
         end
-        if data ~= "" then
-          local fin = feedBody(data)
-          if done then return end
-          if fin then return complete() end
+        data = headBuf
+        pos = i + 4
+        headBuf = ""
+        head = h
+        if REDIRECTS[h.status] and h.headers["location"] ~= nil then
+          if redirects >= maxRedirects then
+            return fail("EHTTP", curUrl .. ": more than " .. maxRedirects .. " redirects")
+          end
+          redirects = redirects + 1
+          readers[c.obj] = nil
+          writers[c.obj] = nil
+          c.close()
+          conn = nil
+          return request(resolveUrl(curUrl, h.headers["location"]))
         end
-        if isClosed then
-          if mode == "close" then return complete() end
-          fail(rerr and sockCode(rerr) or "EIO", curUrl .. ": connection closed before the body was complete")
+        if h.mode == "length" then
+          remaining = h.length
+          if remaining > maxBytes then
+            return fail("ETOOBIG", curUrl .. ": Content-Length " .. h.headers["content-length"] .. " exceeds " ..
+              string.format("%.0f", maxBytes))
+          end
         end
+        if h.mode == "none" then return complete() end
       end
+      if pos <= #data then
+        local fin = feedBody(data, pos)
+        if done then return end
+        if fin then return complete() end
+      end
+      if eof then
+        if head.mode == "close" then return complete() end
+        if rerr ~= nil then return fail(rerr.code, curUrl .. ": " .. rerr.message) end
+        fail("ECONNRESET", curUrl .. ": connection closed before the body was complete")
+      end
+    end
+  end
+
+  request = function(curUrl)
+    local u, code, msg = parseUrl(curUrl)
+    if u == nil then return fail(code, msg) end
+    if u.scheme == "https" and ssl == nil then
+      return fail("EUNSUPPORTED", curUrl .. ": https needs luasec, which this Lua does not have")
+    end
+    local lines = { "GET " .. u.target .. " HTTP/1.1", "Host: " .. u.hostHeader, "Connection: close",
+      "User-Agent: miniprobe", "Accept: */*" }
+    for _, l in ipairs(extra) do lines[#lines + 1] = l end
+    local reqData = table.concat(lines, "\r\n") .. "\r\n\r\n"
+    abandon = tcpConnect(u.host, u.port, nil, function(err, sock)
+      abandon = nil
+      if err ~= nil then return fail(err.code, curUrl .. ": " .. err.message) end
+      tConnect = monoMs()
+      tFirst = nil
+      if u.scheme ~= "https" then return talk(curUrl, plainConn(sock), reqData) end
+      abandon = tlsHandshake(sock, tlsParams({}), u.host, function(terr, tconn)
+        abandon = nil
+        if terr ~= nil then return fail(terr.code, curUrl .. ": " .. terr.message) end
+        talk(curUrl, tlsConn(tconn), reqData)
+      end)
     end)
   end
 
-  request(url)
+  -- the first request starts from the loop, so cancel() right after the call works
+  defer(function() if not done then request(url) end end)
+  return handle
 end
 
 ---------------------------------------------------------------------------- tools
 
--- Which measurement tools this device has, and whose output to expect from them.
--- Fast (no process is started): PATH lookup, symlink resolution, and a look for a
--- signature string inside the binary. Flags/version are refined elsewhere.
+-- Which measurement tools this device has. Only what the file system says (PATH lookup,
+-- symlink target): a busybox or toybox applet by its link, anything else "unknown" for
+-- ping/traceroute until core/tools/probe.ts asks the tool itself.
 local function discoverTools()
   local tools = {}
   local names = { "ping", "ping6", "traceroute", "traceroute6", "scamper", "tstat", "busybox", "curl" }
-  local function realpath(p)
-    local r = pstdlib.realpath and pstdlib.realpath(p)
-    return r or p
-  end
-  local function binaryHas(path, needle)
-    local f = io.open(path, "rb")
-    if f == nil then return false end
-    local data = f:read(4194304) or ""
-    f:close()
-    return data:find(needle, 1, true) ~= nil
-  end
   local pathVar = (os.getenv("PATH") or "") .. ":/usr/sbin:/usr/bin:/sbin:/bin"
   for _, name in ipairs(names) do
     local p = resolveProgram(name, pathVar)
     if p ~= nil then
-      local real = realpath(p)
+      local real = (pstdlib.realpath and pstdlib.realpath(p)) or p
       local base = real:match("([^/]+)$") or real
       local flavour
       if base == "busybox" or base:match("^busybox") then flavour = "busybox"
       elseif base == "toybox" then flavour = "toybox"
-      elseif name == "ping" or name == "ping6" then
-        flavour = binaryHas(real, "iputils") and "iputils" or "unknown"
-      elseif name == "traceroute" or name == "traceroute6" then
-        if base:match("^traceroute") and binaryHas(real, "Butskoy") then flavour = "traceroute"
-        elseif binaryHas(real, "iputils") then flavour = "iputils"
-        else flavour = "unknown" end
-      else
-        flavour = name
-      end
+      elseif name == "ping" or name == "ping6" or name == "traceroute" or name == "traceroute6" then flavour = "unknown"
+      else flavour = name end
       tools[name] = { path = p, flavour = flavour }
     end
   end
@@ -1109,8 +1916,23 @@ M.discoverTools = discoverTools
 
 ---------------------------------------------------------------------------- the Host
 
+-- RSS from /proc/self/statm, counted in 4 KiB pages (the page size of Linux on x86 and
+-- of common MIPS router kernels; luaposix 33 cannot ask sysconf for it).
+local function memory()
+  local m = { heapKb = collectgarbage("count") }
+  local f = io.open("/proc/self/statm", "r")
+  if f ~= nil then
+    local line = f:read("*l")
+    f:close()
+    local pages = line and tonumber(line:match("^%d+%s+(%d+)"))
+    if pages ~= nil then m.rssKb = pages * 4 end
+  end
+  return m
+end
+
 function M.createHost(opts)
   opts = opts or {}
+  installSignals()
   local un = utsname.uname() or {}
   local hostname = un.nodename or "unknown"
   local host = {}
@@ -1121,6 +1943,8 @@ function M.createHost(opts)
     arch = un.machine or "unknown",
     hostname = hostname,
     probeId = opts.probeId or hostname,
+    connect = "socket",
+    tls = ssl ~= nil and "luasec" or nil,
   }
   host.tools = discoverTools()
   host.now = method(host, nowMs)
@@ -1135,19 +1959,16 @@ function M.createHost(opts)
     io.stdout:write(text)
     io.stdout:flush()
   end)
-  host.readStdin = method(host, function(cb)
-    local data = io.stdin:read("*a")
-    if data == nil then return call(cb, herr("EIO", "cannot read standard input"), nil) end
-    call(cb, nil, data)
-  end)
+  host.readStdin = method(host, readStdin)
+  host.which = method(host, which)
   host.exec = method(host, exec)
+  host.spawn = method(host, spawn)
   host.httpGet = method(host, httpGet)
   host.connect = method(host, connect)
   host.fs = fs
-  host.exit = method(host, function(code)
-    io.stdout:flush()
-    os.exit(code)
-  end)
+  host.onSignal = method(host, function(handler) signalHandler = handler end)
+  host.memory = method(host, memory)
+  host.exit = method(host, exitNow)
   return host
 end
 

@@ -44,6 +44,9 @@ declare module "std" {
     EPIPE: number;
     [name: string]: number;
   };
+  export const SEEK_SET: number;
+  export const SEEK_CUR: number;
+  export const SEEK_END: number;
   export const out: FILE;
   export const err: FILE;
   const stdin: FILE;
@@ -115,6 +118,11 @@ declare module "os" {
   export function readdir(path: string): [string[], number];
   export function getcwd(): [string, number];
   export function setReadHandler(fd: number, func: (() => void) | null): void;
+  export function setWriteHandler(fd: number, func: (() => void) | null): void;
+  /** func: handler (run from the event loop), null: default action, undefined: ignored. */
+  export function signal(sig: number, func: (() => void) | null | undefined): void;
+  /** New position, or -errno. */
+  export function seek(fd: number, offset: number, whence: number): number;
   export function kill(pid: number, sig: number): number;
   /** block:true returns the exit code (or -signal); block:false returns the pid. */
   export function exec(args: string[], options?: ExecOptions): number;

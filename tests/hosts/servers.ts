@@ -13,6 +13,17 @@
 //   /chunked           200 Transfer-Encoding: chunked, "chunk1-" "chunk2-" "end\n" in 3 writes
 //   /status?code=C     status C with body "not here\n"
 //   /echo-header       200, body = value of the request header X-Mp-Test
+//   /bytes?n=N&chunked=1  as /bytes, but chunked (no Content-Length)
+//   /trickle?id=I      Content-Length 50 MB, 2 KB every 10 ms; the server records bytes written
+//                      and whether the client closed; /trickle-status?id=I answers
+//                      "closed=yes bytes=N" or "closed=no bytes=N"
+//   /glob/I/...        any path: counted per id I, decoded path remembered; /glob-count?id=I
+//                      answers "count=N path=P" (P percent-decoded)
+//   /rawurl/...        200, body = the request target exactly as it arrived (bytes as latin1)
+//   /raw/NAME          a hand-written, broken answer written straight to the socket:
+//                      cl-conflict (two different Content-Length), bad-chunk (chunk size "zz"),
+//                      big-header (~72 KiB header block), header-kb?n=K (K 1 KiB header lines,
+//                      well-formed), ssh ("SSH-2.0-x\r\n", then closes)
 // Echo: echoes every byte; after it has received "bye\n" it echoes and ends the connection.
 import http from "node:http";
 import net from "node:net";
@@ -36,15 +47,97 @@ function rangeBody(): Buffer {
   return b;
 }
 
-function handle(req: http.IncomingMessage, res: http.ServerResponse, base: () => string): void {
+interface Trickle {
+  bytes: number;
+  closed: boolean;
+}
+
+/** Per-server state of the endpoints that count what clients did. */
+interface State {
+  trickles: Map<string, Trickle>;
+  globs: Map<string, { count: number; path: string }>;
+}
+
+function text(res: http.ServerResponse, body: string, status = 200): void {
+  const b = Buffer.from(body, "latin1");
+  res.writeHead(status, { "Content-Type": "text/plain", "Content-Length": String(b.length) });
+  res.end(b);
+}
+
+function headerLines(count: number): string {
+  let h = "";
+  for (let i = 0; i < count; i++) h += `X-Pad-${i}: ${"p".repeat(1010)}\r\n`;
+  return h;
+}
+
+/** Answers nobody should accept, written past Node's response writer. */
+function raw(req: http.IncomingMessage, name: string, u: URL): void {
+  const sock = req.socket;
+  let out: string;
+  if (name === "cl-conflict") out = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 12\r\n\r\nhello world\n";
+  else if (name === "bad-chunk") out = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n";
+  else if (name === "big-header") out = "HTTP/1.1 200 OK\r\n" + headerLines(72) + "Content-Length: 2\r\n\r\nok";
+  else if (name === "header-kb") {
+    const k = Math.max(0, Math.min(200, Number(u.searchParams.get("n") ?? "1") | 0));
+    out = "HTTP/1.1 200 OK\r\n" + headerLines(k) + "Content-Length: 2\r\nConnection: close\r\n\r\nok";
+  } else if (name === "ssh") {
+    sock.write("SSH-2.0-x\r\n");
+    setTimeout(() => sock.destroy(), 200);
+    return;
+  } else out = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+  sock.end(Buffer.from(out, "latin1"));
+}
+
+function handle(req: http.IncomingMessage, res: http.ServerResponse, base: () => string, st: State): void {
   const u = new URL(req.url ?? "/", "http://x");
   const p = u.pathname;
-  if (p === "/hello") {
+  if (p.startsWith("/raw/")) {
+    raw(req, p.substring(5), u);
+  } else if (p.startsWith("/rawurl/")) {
+    text(res, req.url ?? "");
+  } else if (p.startsWith("/glob/")) {
+    const rest = p.substring(6);
+    const id = rest.substring(0, Math.max(0, rest.indexOf("/")));
+    const g = st.globs.get(id) ?? { count: 0, path: "" };
+    g.count++;
+    try {
+      g.path = decodeURIComponent(p);
+    } catch {
+      g.path = p;
+    }
+    st.globs.set(id, g);
+    text(res, "glob\n");
+  } else if (p === "/glob-count") {
+    const g = st.globs.get(u.searchParams.get("id") ?? "");
+    text(res, g ? `count=${g.count} path=${g.path}` : "count=0 path=");
+  } else if (p === "/trickle") {
+    const id = u.searchParams.get("id") ?? "";
+    const tr: Trickle = { bytes: 0, closed: false };
+    st.trickles.set(id, tr);
+    res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": String(50_000_000) });
+    const piece = Buffer.alloc(2048, "t");
+    const iv = setInterval(() => {
+      if (tr.bytes + piece.length > 50_000_000) {
+        clearInterval(iv);
+        return;
+      }
+      res.write(piece);
+      tr.bytes += piece.length;
+    }, 10);
+    res.on("close", () => {
+      clearInterval(iv);
+      tr.closed = true;
+    });
+  } else if (p === "/trickle-status") {
+    const tr = st.trickles.get(u.searchParams.get("id") ?? "");
+    text(res, tr ? `closed=${tr.closed ? "yes" : "no"} bytes=${tr.bytes}` : "closed=unknown bytes=0");
+  } else if (p === "/hello") {
     res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": "12" });
     res.end("hello world\n");
   } else if (p === "/bytes") {
     const n = Math.max(0, Math.min(50_000_000, Number(u.searchParams.get("n") ?? "0") | 0));
-    res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": String(n) });
+    if (u.searchParams.get("chunked") === "1") res.writeHead(200, { "Content-Type": "application/octet-stream" });
+    else res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": String(n) });
     const piece = Buffer.alloc(16384, "x");
     let left = n;
     const pump = (): void => {
@@ -145,7 +238,12 @@ function ipv6Loopback(port: number): Promise<boolean> {
 
 export async function startServers(): Promise<TestServers> {
   let httpPort = 0;
-  const httpServer = http.createServer((req, res) => handle(req, res, () => `http://127.0.0.1:${httpPort}`));
+  const state: State = { trickles: new Map(), globs: new Map() };
+  // insecureHTTPParser: request targets with raw non-ASCII bytes must reach /rawurl, so the
+  // test can see what a host put on the wire instead of a 400 from the server.
+  const httpServer = http.createServer({ insecureHTTPParser: true, maxHeaderSize: 65536 }, (req, res) =>
+    handle(req, res, () => `http://127.0.0.1:${httpPort}`, state),
+  );
   httpServer.keepAliveTimeout = 1000;
   // "::" with ipv6Only false takes both families; fall back to IPv4 only
   if (!(await listen(httpServer, "::"))) {
