@@ -14,6 +14,9 @@ sections.push({ name: "ping-traceroute", run: pingTraceroute });
 sections.push({ name: "tstat", run: tstat });
 sections.push({ name: "manifest-memory", run: manifestMemory });
 sections.push({ name: "collector", run: collector });
+sections.push({ name: "report-codec", run: reportCodec });
+sections.push({ name: "mqtt", run: mqtt });
+sections.push({ name: "http-cpu", run: (await import("./http-cpu.ts")).bench });
 
 const only = process.argv.slice(2);
 for (const s of sections) {
