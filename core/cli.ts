@@ -11,8 +11,12 @@ import { measurements } from "./measurements/index";
 import { discoverTools } from "./tools/discover";
 import { Envelope, Message, Statement, readMessage, writeMessage } from "./model/statement";
 import { ProbeError, asProbeError } from "./util/errors";
-import { parseJson, writeJson } from "./util/json";
+import { JsonObject, parseJson, writeJson } from "./util/json";
 import { VERSION } from "./version";
+import { AgentConfig, defaultConfig, parseConfig } from "./agent/config";
+import { readUciConfig } from "./agent/uci";
+import { probeIdOf, runDaemon } from "./agent/run-daemon";
+import { recover } from "./measurements/tstat/index";
 
 export const EXIT_OK = 0;
 export const EXIT_EXCEPTION = 2;
@@ -30,6 +34,9 @@ const USAGE = [
   "  --tool NAME=PATH use this program for NAME (ping, traceroute, scamper, curl ...)",
   "  --only-tools     use only the --tool programs, nothing found on PATH",
   "  --registry-url URL  the registry URI capabilities name (serve --registry there)",
+  "  --config FILE    the agent's configuration (JSON); alone, runs the agent (MQTT daemon)",
+  "  --uci FILE       the same from an OpenWrt UCI file (/etc/config/miniprobe)",
+  "  --check-config   print the configuration --config/--uci give, and exit",
   "",
 ].join("\n");
 
@@ -60,6 +67,30 @@ function readInput(host: Host, path: string): Promise<string> {
   });
 }
 
+/** The effective configuration, as --check-config prints it (the password masked). */
+function configJson(c: AgentConfig, probeId: string): JsonObject {
+  const o: JsonObject = {
+    broker: c.brokers, probeId: probeId, prefix: c.prefix, queueMaxBytes: c.queueMaxBytes, queueMaxCount: c.queueMaxCount,
+    concurrency: c.concurrency, logLevel: c.logLevel, statusIntervalS: c.statusIntervalS, keepaliveS: c.keepaliveS,
+  };
+  if (c.username !== undefined) o["username"] = c.username;
+  if (c.password !== undefined) o["password"] = "********";
+  if (c.queueDir !== undefined) o["queueDir"] = c.queueDir;
+  if (c.registryUrl !== undefined) o["registryUrl"] = c.registryUrl;
+  const tls: JsonObject = {};
+  if (c.tls.caFile !== undefined) tls["caFile"] = c.tls.caFile;
+  if (c.tls.certFile !== undefined) tls["certFile"] = c.tls.certFile;
+  if (c.tls.keyFile !== undefined) tls["keyFile"] = c.tls.keyFile;
+  if (c.tls.caFile !== undefined || c.tls.certFile !== undefined) o["tls"] = tls;
+  const tools: JsonObject = {};
+  for (const k of Object.keys(c.tools)) tools[k] = c.tools[k];
+  if (Object.keys(c.tools).length > 0) o["tools"] = tools;
+  const opts: JsonObject = {};
+  for (const k of Object.keys(c.options)) opts[k] = c.options[k];
+  if (Object.keys(c.options).length > 0) o["options"] = opts;
+  return o;
+}
+
 /** The one specification in a message (or in an envelope of one). */
 function specOf(m: Message): Statement {
   if (m.kind === "envelope") {
@@ -77,9 +108,21 @@ export async function runCli(host: Host, argv: string[]): Promise<number> {
   const toolPaths: { [name: string]: string } = {};
   let registryUrl: string | undefined;
   let onlyConfigured = false;
+  let configPath = "";
+  let configKind = "";
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--capabilities" || a === "--registry" || a === "--version" || a === "--help" || a === "-h") mode = a;
+    if (a === "--capabilities" || a === "--registry" || a === "--version" || a === "--help" || a === "-h" || a === "--check-config") mode = a;
+    else if (a === "--config" || a === "--uci") {
+      configKind = a;
+      configPath = i + 1 < argv.length ? argv[i + 1] : "";
+      if (configPath.length === 0) {
+        host.log("error", a + " takes a file");
+        host.write(USAGE);
+        return EXIT_USAGE;
+      }
+      i = i + 1;
+    }
     else if (a === "--once") {
       mode = a;
       input = i + 1 < argv.length ? argv[i + 1] : "";
@@ -118,12 +161,42 @@ export async function runCli(host: Host, argv: string[]): Promise<number> {
     host.write("miniprobe " + VERSION + " (" + host.info.runtime + " " + host.info.runtimeVersion + ")\n");
     return EXIT_OK;
   }
+  if (mode === "" && configPath !== "") mode = "--daemon";
   if (mode === "" || mode === "--help" || mode === "-h" || (mode === "--once" && input === "")) {
     host.write(USAGE);
     return mode === "--help" || mode === "-h" ? EXIT_OK : EXIT_USAGE;
   }
-  const tools = mode === "--capabilities" || mode === "--once" ? await discoverTools(host, { paths: toolPaths, onlyConfigured: onlyConfigured }) : {};
-  const agent = new Agent(host, measurements, { probeId: probeId, tools: tools, registryUrl: registryUrl });
+  let cfg: AgentConfig = defaultConfig();
+  if (configPath !== "") {
+    try {
+      const text = await readInput(host, configPath);
+      cfg = configKind === "--uci" ? readUciConfig(text) : parseConfig(text);
+    } catch (e) {
+      host.log("error", configPath + ": " + asProbeError(e).message);
+      return EXIT_USAGE;
+    }
+  }
+  // Command-line options win over the file.
+  for (const k of Object.keys(cfg.tools)) if (toolPaths[k] === undefined) toolPaths[k] = cfg.tools[k];
+  if (probeId === undefined && configPath !== "") probeId = probeIdOf(cfg, host);
+  if (registryUrl === undefined) registryUrl = cfg.registryUrl;
+  if (mode === "--check-config") {
+    host.write(writeJson(configJson(cfg, probeId !== undefined ? probeId : probeIdOf(cfg, host)), { indent: 2 }) + "\n");
+    return EXIT_OK;
+  }
+  // A Tstat runtime.conf a killed probe left edited is restored before anything else runs.
+  if (mode === "--once" || mode === "--daemon") await recover(host, cfg.options, (msg) => host.log("warn", msg));
+  const needTools = mode === "--capabilities" || mode === "--once" || mode === "--daemon";
+  const tools = needTools ? await discoverTools(host, { paths: toolPaths, onlyConfigured: onlyConfigured }) : {};
+  const agent = new Agent(host, measurements, { probeId: probeId, tools: tools, registryUrl: registryUrl, options: cfg.options });
+  if (mode === "--daemon") {
+    try {
+      return await runDaemon(host, cfg, agent, VERSION);
+    } catch (e) {
+      host.log("error", asProbeError(e).message);
+      return EXIT_USAGE;
+    }
+  }
   if (mode === "--capabilities") {
     const env: Envelope = { kind: "envelope", envelope: "message", contents: agent.capabilities() };
     host.write(writeMessage(env, 2) + "\n");

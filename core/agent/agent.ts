@@ -9,6 +9,11 @@ import { Accepted, accept } from "./accept";
 import { checkSpecShape, isToken } from "../model/limits";
 import { Cell, Device, Measurement, NONE, ResultTable, Variant } from "../measurements/types";
 import { runMeasurement } from "./runner";
+import { matchSpec } from "../model/match";
+import { ValidSpec, validateSpec } from "../model/validate";
+import { Run, whenSpan } from "../model/when";
+import { Report } from "../report/report";
+import { ABSENT, Value, cellValue } from "../report/value";
 import { ProbeError, asProbeError } from "../util/errors";
 import { fmtNum } from "../util/num";
 import { formatTime } from "../util/time";
@@ -48,6 +53,18 @@ export const NO_TOKEN = "00000000000000000000000000000000";
 
 /** Result metadata naming the probe that measured, so stored results say where they came from. */
 export const PROBE_ID = "miniprobe.probe.id";
+
+/** A specification the daemon accepted: what the scheduler plans and the runner runs. */
+export interface Planned {
+  token: string;
+  index: number;
+  valid: ValidSpec;
+  receipt: Statement;
+}
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
 
 export class Agent {
   readonly registry = new Registry();
@@ -120,6 +137,66 @@ export class Agent {
     } catch (e) {
       return this.exception(token, e);
     }
+  }
+
+  /**
+   * For the daemon: matches and validates a specification whose scope may repeat (the
+   * scheduler plans its runs). Throws a ProbeError naming the field; nothing runs.
+   */
+  plan(spec: Statement): Planned {
+    checkSpecShape(spec);
+    const token = spec.token !== undefined ? spec.token : contentToken(spec);
+    const tzero = this.device.host.now();
+    const index = matchSpec(spec, this.matchable, tzero);
+    const valid = validateSpec(spec, this.offers[index].cap, this.registry, tzero, this.offers[index].defaults);
+    const w = valid.when;
+    if (!w.repeated) {
+      const span = whenSpan(w, tzero);
+      if (span.end === undefined) throw new ProbeError("ESPEC", "an open-ended scope runs until interrupted: give it an end (e.g. now + 30s / 1s), or repeat it", "when");
+      if (span.end < tzero) throw new ProbeError("ESPEC", "the scope has already ended", "when");
+    }
+    const receipt = derive(valid.spec, "receipt");
+    receipt.token = token;
+    return { token: token, index: index, valid: valid, receipt: receipt };
+  }
+
+  /** Runs one planned instance and describes it as a report (sequence number still 0). */
+  async runPlanned(p: Planned, run: Run, cancel: Cancel): Promise<Report> {
+    const offer = this.offers[p.index];
+    const spec = p.valid.spec;
+    const report: Report = {
+      probeId: this.device.probeId, seq: 0, token: p.token, label: spec.label !== undefined ? spec.label : "",
+      schema: { verb: offer.cap.verb, parameters: Object.keys(offer.cap.parameters).sort(byText), results: offer.cap.results.slice() },
+      parameters: [], columns: [], rows: [], exceptions: [],
+    };
+    const names = Object.keys(spec.parameters).sort(byText);
+    for (const n of names) report.parameters.push({ name: n, value: spec.parameters[n] });
+    const columns = spec.results.length > 0 ? spec.results : offer.cap.results;
+    try {
+      const t = await runMeasurement(this.device, {
+        measurement: offer.measurement, variant: offer.variant, label: report.label, params: spec.parameters, run: run,
+      }, cancel);
+      report.scope = { startMs: Math.floor(t.startMs), endMs: Math.floor(t.endMs) };
+      const idx: number[] = [];
+      for (const col of columns) {
+        report.columns.push(col);
+        idx.push(t.columns.indexOf(col));
+      }
+      for (const row of t.rows) {
+        const values: Value[] = [];
+        for (let k = 0; k < idx.length; k++) {
+          const i = idx[k];
+          const prim = this.registry.prim(columns[k]);
+          values.push(i < 0 || prim === undefined ? ABSENT : cellValue(prim, row[i], columns[k]));
+        }
+        report.rows.push(values);
+      }
+    } catch (e) {
+      const pe = asProbeError(e);
+      report.exceptions.push({ message: pe.message, field: pe.field !== undefined ? pe.field : "" });
+      report.scope = { startMs: Math.floor(run.startMs), endMs: Math.floor(this.device.host.now()) };
+    }
+    return report;
   }
 
   private result(spec: Statement, token: string, t: ResultTable): Statement {

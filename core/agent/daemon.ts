@@ -12,6 +12,7 @@ import { JsonObject, isJsonObject, parseJson, writeJson } from "../util/json";
 import { fmtNum } from "../util/num";
 import { fsRead, fsWriteAtomic } from "../fs-async";
 import { Queue } from "./queue";
+import { Report, encodeReport } from "../report/report";
 import { Scheduler } from "./scheduler";
 
 /** What the daemon needs of an MQTT client (core/mqtt's client, or a test double). */
@@ -19,7 +20,8 @@ export interface Transport {
   publish(topic: string, payload: string, qos: number, retain: boolean): Promise<void>;
   subscribe(topic: string, qos: number): Promise<void>;
   /** Handlers the client calls: one message, a (re)connect, a lost connection. */
-  onMessage(handler: (topic: string, payload: string) => void): void;
+  /** oversize: the length of a message too large to be kept (payload is then ""), else 0. */
+  onMessage(handler: (topic: string, payload: string, oversize: number) => void): void;
   onConnect(handler: () => void): void;
   onDisconnect(handler: (why: string) => void): void;
   connected(): boolean;
@@ -33,7 +35,8 @@ export interface Accepted {
   when: When;
   spec: Statement;
   receipt: Statement;
-  run(run: Run, cancel: Cancel): Promise<Message>;
+  /** One run, described as a report whose sequence number the daemon assigns. */
+  run(run: Run, cancel: Cancel): Promise<Report>;
 }
 
 /** The mPlane side (core/agent/agent.ts): capabilities and acceptance by schema. */
@@ -42,9 +45,6 @@ export interface Acceptor {
   /** Validates a specification (throws a ProbeError naming the field) and plans it. */
   accept(spec: Statement, nowMs: number): Accepted;
 }
-
-/** Turns a result or exception into the bytes of a report (core/report). */
-export type ReportEncoder = (msg: Message, seq: number) => string;
 
 export interface DaemonOptions {
   probeId: string;
@@ -68,6 +68,7 @@ export class Daemon {
   private readonly accepted = new Map<string, Accepted>();
   private readonly startedMono: number;
   private lastCompleted = "";
+  private lastCompletedMs = 0;
   private refused = 0;
   private draining = false;
   private statusTimer = -1;
@@ -79,7 +80,6 @@ export class Daemon {
     private readonly transport: Transport,
     private readonly acceptor: Acceptor,
     private readonly queue: Queue,
-    private readonly encode: ReportEncoder,
     private readonly opts: DaemonOptions,
   ) {
     this.startedMono = host.mono();
@@ -89,12 +89,11 @@ export class Daemon {
       onDone: (token) => this.forget(token),
       log: (level, msg) => host.log(level, msg),
     });
-    transport.onMessage((topic, payload) => this.onMessage(topic, payload));
+    transport.onMessage((topic, payload, oversize) => this.onMessage(topic, payload, oversize));
     transport.onConnect(() => this.onConnect());
-    transport.onDisconnect((why) => {
-      host.log("warn", "broker connection lost: " + why);
-      this.queue.rewind();
-    });
+    // The MQTT client keeps queued and in-flight messages across reconnects (DUP re-send),
+    // so nothing is handed out again here; a publish that fails outright rewinds the queue.
+    transport.onDisconnect((why) => host.log("warn", "broker connection lost: " + why));
   }
 
   topic(leaf: string): string {
@@ -111,28 +110,30 @@ export class Daemon {
     const q = this.queue.stats();
     const s = this.scheduler.snapshot();
     const mem = this.host.memory !== undefined ? this.host.memory() : {};
+    // Field names as the collector reads them (tools/collector): status, queueDepth, dropped...
     const doc: JsonObject = {
-      state: state,
+      status: state,
       probe: this.opts.probeId,
       version: this.opts.version,
       runtime: this.host.info.runtime + " " + this.host.info.runtimeVersion,
       platform: this.host.info.platform + "/" + this.host.info.arch,
-      uptime_s: Math.floor((this.host.mono() - this.startedMono) / 1000),
+      uptimeS: Math.floor((this.host.mono() - this.startedMono) / 1000),
       time: Math.floor(this.host.now()),
       specifications: s.jobs,
       running: s.running,
-      last_completed: this.lastCompleted,
-      queue_depth: q.depth,
-      queue_bytes: q.bytes,
-      reports_dropped: q.drops,
-      reports_corrupt: q.corrupt,
-      next_sequence: q.nextSeq,
-      triggers_skipped: s.skipped,
-      scheduler_restarts: s.restarts,
-      specs_refused: this.refused,
+      lastMeasurement: this.lastCompleted,
+      lastMeasurementMs: this.lastCompletedMs,
+      queueDepth: q.depth,
+      queueBytes: q.bytes,
+      dropped: q.drops,
+      corrupt: q.corrupt,
+      nextSeq: q.nextSeq,
+      triggersSkipped: s.skipped,
+      schedulerRestarts: s.restarts,
+      specsRefused: this.refused,
     };
-    if (mem.heapKb !== undefined) doc["heap_kb"] = Math.floor(mem.heapKb);
-    if (mem.rssKb !== undefined) doc["rss_kb"] = Math.floor(mem.rssKb);
+    if (mem.heapKb !== undefined) doc["heapKb"] = Math.floor(mem.heapKb);
+    if (mem.rssKb !== undefined) doc["rssKb"] = Math.floor(mem.rssKb);
     return doc;
   }
 
@@ -159,7 +160,6 @@ export class Daemon {
 
   private onConnect(): void {
     const caps: Message = { kind: "envelope", envelope: "message", contents: this.acceptor.capabilities() };
-    this.queue.rewind();
     this.transport
       .subscribe(this.topic("spec"), 1)
       .then(() => this.transport.publish(this.topic("capabilities"), writeMessage(caps), 1, true))
@@ -173,11 +173,12 @@ export class Daemon {
       );
   }
 
-  private onMessage(topic: string, payload: string): void {
+  private onMessage(topic: string, payload: string, oversize: number): void {
     if (topic !== this.topic("spec")) return;
-    if (payload.length > this.opts.maxSpecBytes) {
+    const size = oversize > 0 ? oversize : payload.length;
+    if (size > this.opts.maxSpecBytes) {
       this.refused = this.refused + 1;
-      this.host.log("warn", "refused a " + fmtNum(payload.length) + "-byte message on " + topic + " (limit " + fmtNum(this.opts.maxSpecBytes) + ")");
+      this.host.log("warn", "refused a " + fmtNum(size) + "-byte message on " + topic + " (limit " + fmtNum(this.opts.maxSpecBytes) + ")");
       return;
     }
     let msg: Message;
@@ -246,17 +247,23 @@ export class Daemon {
   private async runJob(token: string, run: Run, cancel: Cancel): Promise<void> {
     const acc = this.accepted.get(token);
     if (acc === undefined) return;
-    let out: Message;
-    try {
-      out = await acc.run(run, cancel);
-    } catch (e) {
-      out = { kind: "exception", token: token, message: asProbeError(e).message };
-    }
+    const report = await acc.run(run, cancel);
     if (cancel.cancelled && cancel.reason === "interrupted") return;
-    const seq = this.queue.takeSeq();
-    const bytes = this.encode(out, seq);
-    await this.queue.push(seq, bytes);
-    this.lastCompleted = (acc.spec.label !== undefined ? acc.spec.label : "") + " " + fmtNum(Math.floor(this.host.now()));
+    report.probeId = this.opts.probeId;
+    report.seq = this.queue.takeSeq();
+    let bytes: string;
+    try {
+      bytes = encodeReport(report);
+    } catch (e) {
+      // A value the report cannot carry: say so in a report of its own rather than lose the run.
+      const pe = asProbeError(e);
+      report.rows = [];
+      report.exceptions.push({ message: "report: " + pe.message, field: pe.field !== undefined ? pe.field : "" });
+      bytes = encodeReport(report);
+    }
+    await this.queue.push(report.seq, bytes);
+    this.lastCompletedMs = Math.floor(this.host.now());
+    this.lastCompleted = report.label;
     this.drain();
   }
 
@@ -277,7 +284,10 @@ export class Daemon {
                 (e) => this.host.log("warn", "queue ack: " + asProbeError(e).message),
               );
             },
-            () => undefined,
+            (e) => {
+              this.host.log("warn", "report " + fmtNum(r.seq) + " not published: " + asProbeError(e).message + "; will resend");
+              this.queue.rewind();
+            },
           );
         }
       },
