@@ -191,7 +191,7 @@ export async function runDaemon(host: Host, cfg: AgentConfig, agent: Agent, vers
       );
     };
     const on = host.onSignal;
-    if (on !== undefined) on(stop);
+    if (on !== undefined) on((sig: string) => stop(sig));
     transport.start();
   });
 }
