@@ -261,16 +261,17 @@ end
 -- sigOut only by the loop, so no signal is lost between the two.
 local sigQueue, sigIn, sigOut = {}, 0, 0
 local signalHandler -- the core's onSignal handler, if any
-local SIGNAL_NAMES = { [psignal.SIGTERM] = "SIGTERM", [psignal.SIGINT] = "SIGINT", [psignal.SIGHUP] = "SIGHUP" }
-local SIGNAL_EXIT = { SIGTERM = 143, SIGINT = 130, SIGHUP = 129 }
+-- Signal names as core/host.ts gives them: without "SIG".
+local SIGNAL_NAMES = { [psignal.SIGTERM] = "TERM", [psignal.SIGINT] = "INT", [psignal.SIGHUP] = "HUP" }
+local SIGNAL_EXIT = { TERM = 143, INT = 130, HUP = 129 }
 local KILL_SIGNALS = { TERM = psignal.SIGTERM, KILL = psignal.SIGKILL, INT = psignal.SIGINT, HUP = psignal.SIGHUP,
   QUIT = psignal.SIGQUIT, USR1 = psignal.SIGUSR1, USR2 = psignal.SIGUSR2, STOP = psignal.SIGSTOP, CONT = psignal.SIGCONT }
 local SIGNUM_NAMES = {}
-for name, n in pairs(KILL_SIGNALS) do if n ~= nil then SIGNUM_NAMES[n] = "SIG" .. name end end
-if psignal.SIGPIPE then SIGNUM_NAMES[psignal.SIGPIPE] = "SIGPIPE" end
-if psignal.SIGSEGV then SIGNUM_NAMES[psignal.SIGSEGV] = "SIGSEGV" end
-if psignal.SIGABRT then SIGNUM_NAMES[psignal.SIGABRT] = "SIGABRT" end
-if psignal.SIGALRM then SIGNUM_NAMES[psignal.SIGALRM] = "SIGALRM" end
+for name, n in pairs(KILL_SIGNALS) do SIGNUM_NAMES[n] = name end
+for _, name in ipairs({ "PIPE", "SEGV", "ABRT", "ALRM", "BUS", "FPE", "ILL", "TRAP" }) do
+  local n = psignal["SIG" .. name]
+  if n ~= nil then SIGNUM_NAMES[n] = name end
+end
 
 local function queueSignal(signum)
   sigIn = sigIn + 1
@@ -282,12 +283,61 @@ end
 -- resumed, which is what wakes the loop. SA_NOCLDSTOP: stopped children do not wake it.
 local SA_RESTART, SA_NOCLDSTOP = 268435456, 1
 
+-- LuaJIT: a Lua signal handler runs from a debug hook that LuaJIT does not make safe at
+-- every instruction (with signals arriving during busy work, C functions were seen getting
+-- one argument too many, ~1 signal in 10). There the signals are blocked and read from a
+-- signalfd (through LuaJIT's FFI) that the loop polls like any pipe: no hook at all.
+-- Children get the mask cleared before exec (a blocked mask survives exec).
+local sigObj          -- fd object of the signalfd (LuaJIT on Linux), else nil
+local unblockSignals  -- clears our mask in a forked child, or nil
+local chldWakes = jit == nil -- false: no SIGCHLD wake-up, the loop polls for exits (childWaitCap)
+
+local function installSignalFd()
+  local okf, ffi = pcall(load, "ffi")
+  if not okf or type(ffi) ~= "table" then return false end
+  pcall(ffi.cdef, "int sigemptyset(void *set); int sigaddset(void *set, int signum); " ..
+    "int sigprocmask(int how, const void *set, void *oldset); int signalfd(int fd, const void *mask, int flags);")
+  local ok, set = pcall(ffi.new, "uint8_t[128]") -- glibc and musl sigset_t fit in 128 bytes
+  if not ok then return false end
+  local mips = ffi.arch:find("^mips") ~= nil
+  local SIG_BLOCK, SIG_UNBLOCK = mips and 1 or 0, mips and 2 or 1
+  local good = pcall(function()
+    ffi.C.sigemptyset(set)
+    for _, signum in ipairs({ psignal.SIGTERM, psignal.SIGINT, psignal.SIGHUP, psignal.SIGCHLD }) do
+      ffi.C.sigaddset(set, signum)
+    end
+  end)
+  if not good or ffi.C.sigprocmask(SIG_BLOCK, set, nil) ~= 0 then return false end
+  local fdOk, fd = pcall(function() return ffi.C.signalfd(-1, set, 0) end)
+  if not fdOk or fd < 0 then
+    ffi.C.sigprocmask(SIG_UNBLOCK, set, nil)
+    return false
+  end
+  local fl = fcntl.fcntl(fd, fcntl.F_GETFL)
+  if fl ~= nil and fl % (2 * fcntl.O_NONBLOCK) < fcntl.O_NONBLOCK then fcntl.fcntl(fd, fcntl.F_SETFL, fl + fcntl.O_NONBLOCK) end
+  fcntl.fcntl(fd, fcntl.F_SETFD, fcntl.FD_CLOEXEC)
+  unblockSignals = function() ffi.C.sigprocmask(SIG_UNBLOCK, set, nil) end
+  sigObj = { fd = fd, getfd = function() return fd end }
+  -- struct signalfd_siginfo: 128 bytes, ssi_signo (uint32, native order) first
+  sigObj.drain = function()
+    for _ = 1, 64 do
+      local data = unistd.read(fd, 128 * 16)
+      if data == nil or #data < 128 then return end
+      local base = ffi.cast("const char *", data)
+      for off = 0, #data - 128, 128 do queueSignal(ffi.cast("const uint32_t *", base + off)[0]) end
+    end
+  end
+  chldWakes = true
+  return true
+end
+
 local signalsInstalled = false
 local function installSignals()
   if signalsInstalled then return end
   signalsInstalled = true
   psignal.signal(psignal.SIGPIPE, psignal.SIG_IGN) -- write errors come back as EPIPE
-  psignal.signal(psignal.SIGCHLD, function() end, SA_RESTART + SA_NOCLDSTOP)
+  if jit ~= nil and installSignalFd() then return end
+  if chldWakes then psignal.signal(psignal.SIGCHLD, function() end, SA_RESTART + SA_NOCLDSTOP) end
   for signum in pairs(SIGNAL_NAMES) do psignal.signal(signum, queueSignal) end
 end
 
@@ -337,7 +387,7 @@ local function processSignals()
   end
 end
 
-local reapProcs -- forward
+local reapProcs, childWaitCap -- forward
 
 -- Cap on one poll: a signal that lands between the last Lua instruction and the poll
 -- system call is seen at the latest after this; an idle daemon wakes once a second.
@@ -360,6 +410,10 @@ local function loopOnce()
     local d = t.at - monoMs()
     if d < timeout then timeout = d end
   end
+  if not chldWakes and procCount > 0 then
+    local cap = childWaitCap()
+    if cap < timeout then timeout = cap end
+  end
   local fds, objs = {}, {}
   local any = false
   for o in pairs(readers) do
@@ -381,6 +435,12 @@ local function loopOnce()
     end
     any = true
   end
+  if sigObj ~= nil then
+    local ent = fds[sigObj.fd]
+    if ent == nil then fds[sigObj.fd] = { events = { IN = true } } end
+    objs[sigObj.fd] = sigObj
+    any = true
+  end
   if timeout < 0 then timeout = 0 end
   timeout = math.ceil(timeout)
   if not any then
@@ -392,22 +452,33 @@ local function loopOnce()
   for fd, ent in pairs(fds) do
     local o = objs[fd]
     local rv = ent.revents
-    local dirty = o.dirty ~= nil and readers[o] ~= nil and o:dirty()
-    if dirty or (rv ~= nil and (rv.IN or rv.HUP or rv.ERR or rv.NVAL)) then
-      local f = readers[o]
-      if f ~= nil then call(f) end
-    end
-    if rv ~= nil and (rv.OUT or rv.HUP or rv.ERR or rv.NVAL) then
-      local f = writers[o]
-      if f ~= nil then call(f) end
+    if o == sigObj then
+      -- the signals are queued here and acted on at the start of the next turn
+      if rv ~= nil then sigObj.drain() end
+    else
+      local dirty = o.dirty ~= nil and readers[o] ~= nil and o:dirty()
+      if dirty or (rv ~= nil and (rv.IN or rv.HUP or rv.ERR or rv.NVAL)) then
+        local f = readers[o]
+        if f ~= nil then call(f) end
+      end
+      if rv ~= nil and (rv.OUT or rv.HUP or rv.ERR or rv.NVAL) then
+        local f = writers[o]
+        if f ~= nil then call(f) end
+      end
     end
   end
   return true
 end
 
+-- A Lua error outside the callbacks (which call() already guards) is logged as one line:
+-- no traceback of the host's own reaches the user.
 function M.runLoop()
   installSignals()
-  while loopOnce() do end
+  while true do
+    local ok, more = pcall(loopOnce)
+    if not ok then logErr("event loop: " .. tostring(more))
+    elseif not more then break end
+  end
 end
 
 ---------------------------------------------------------------------------- fs
@@ -688,6 +759,7 @@ local function startChild(argv, opts, withStdin)
       unistd._exit(127)
     end
     unistd.setpid("p", 0, 0)
+    if unblockSignals ~= nil then unblockSignals() end
     if withStdin then
       unistd.dup2(inR, 0)
     else
@@ -888,6 +960,19 @@ local function reapOne(p)
   maybeFinish(p)
 end
 
+-- Without SIGCHLD (LuaJIT): a child that closed its pipes is usually exiting, so look
+-- again soon (5 ms) for 200 ms after that; otherwise once a second.
+childWaitCap = function()
+  local now = monoMs()
+  for _, p in pairs(procs) do
+    if p.out.obj == nil and p.err.obj == nil then
+      if p.pipesClosedAt == nil then p.pipesClosedAt = now end
+      if now - p.pipesClosedAt < 200 then return 5 end
+    end
+  end
+  return MAX_WAIT_MS
+end
+
 reapProcs = function()
   if procCount == 0 then return end
   -- a snapshot: callbacks run from reapOne may start processes
@@ -914,7 +999,7 @@ end
 
 local function exitCode(p)
   if p.how == "exited" and not p.timedOut then return p.status, nil end
-  if p.how == "killed" then return -1, SIGNUM_NAMES[p.status] or ("SIG" .. tostring(p.status)) end
+  if p.how == "killed" then return -1, SIGNUM_NAMES[p.status] or tostring(p.status) end
   return -1, nil
 end
 
@@ -1444,6 +1529,14 @@ local function connect(hostname, port, opts, cb)
   if opts.tls and ssl == nil then
     defer(done, herr("EUNSUPPORTED", "TLS needs luasec, which this Lua does not have"), nil)
     return handle
+  end
+  if opts.tls then
+    for _, f in ipairs({ "caFile", "certFile", "keyFile" }) do
+      if opts[f] ~= nil and not fileExists(opts[f]) then
+        defer(done, herr("ENOENT", "connect: " .. f .. " " .. tostring(opts[f]) .. " does not exist"), nil)
+        return handle
+      end
+    end
   end
   local host = hostname
   if host:sub(1, 1) == "[" and host:sub(-1) == "]" then host = host:sub(2, -2) end
