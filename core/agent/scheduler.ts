@@ -27,6 +27,8 @@ export interface SchedulerOptions {
 
 interface Entry {
   job: Job;
+  /** The scope with "now" fixed at the time the job was added, so triggers stay aligned. */
+  when: When;
   next?: Run;
   /** -1: no timer armed. */
   timer: number;
@@ -49,6 +51,20 @@ export interface SchedulerStats {
   restarts: number;
   completed: number;
   failed: number;
+}
+
+/**
+ * "now" in a scope means the moment the specification was accepted: fix it there, or every
+ * re-plan would move the start (and a repeated scope would trigger at once, again and again).
+ */
+export function anchored(w: When, nowMs: number): When {
+  const out: When = { repeated: w.repeated, a: w.a.kind === "now" ? { kind: "abs", ms: nowMs } : w.a };
+  if (w.b !== undefined) out.b = w.b.kind === "now" ? { kind: "abs", ms: nowMs } : w.b;
+  if (w.durationMs !== undefined) out.durationMs = w.durationMs;
+  if (w.periodMs !== undefined) out.periodMs = w.periodMs;
+  if (w.cron !== undefined) out.cron = w.cron;
+  if (w.inner !== undefined) out.inner = w.inner;
+  return out;
 }
 
 /** The cancel of an entry with nothing running: cancelling it reaches nobody. */
@@ -82,7 +98,7 @@ export class Scheduler {
   /** Plans the job's first run; false when its scope has no run left (already ended). */
   add(job: Job): boolean {
     if (this.entries.has(job.token)) return true;
-    const e: Entry = { job: job, timer: -1, running: false, pending: false, cancel: NO_RUN, lastStart: -1, runs: 0 };
+    const e: Entry = { job: job, when: anchored(job.when, this.host.now()), timer: -1, running: false, pending: false, cancel: NO_RUN, lastStart: -1, runs: 0 };
     this.entries.set(job.token, e);
     if (!this.plan(e)) {
       this.entries.delete(job.token);
@@ -111,10 +127,10 @@ export class Scheduler {
 
   private plan(e: Entry): boolean {
     const now = this.host.now();
-    if (!e.job.when.repeated && e.runs > 0) return false;
+    if (!e.when.repeated && e.runs > 0) return false;
     let runs: Run[];
     try {
-      runs = schedule(e.job.when, e.lastStart + 1 > now ? e.lastStart + 1 : now, 1);
+      runs = schedule(e.when, e.lastStart + 1 > now ? e.lastStart + 1 : now, 1);
     } catch (err) {
       this.opts.log("warn", "job " + e.job.token + ": " + asProbeError(err).message);
       return false;
@@ -230,7 +246,7 @@ export class Scheduler {
       if (!e.running && !e.pending) {
         // Missed triggers are not made up: the job continues from now.
         e.lastStart = now;
-        if (!e.job.when.repeated && e.runs === 0) e.lastStart = -1;
+        if (!e.when.repeated && e.runs === 0) e.lastStart = -1;
         if (!this.plan(e)) this.done(e);
       }
     });
