@@ -42,6 +42,6 @@ for (const [title, argv] of [
 }
 closeSync(log);
 console.log(`ready in ${secs(t0)}\n`);
-const main = spawn(process.execPath, ["tools/demo.mjs", ...process.argv.slice(2)], { stdio: "inherit" });
+const main = spawn(process.execPath, ["--import", "tsx", "tools/local-stack.ts", ...process.argv.slice(2)], { stdio: "inherit" });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => main.kill(sig));
 main.on("close", (code) => process.exit(code ?? 1));
