@@ -9,12 +9,13 @@
 //    default, or a constraint with a single value);
 //  - it may ask for a subset of the capability's result columns (empty = all of them); the
 //    result then has exactly the columns asked for.
-// Among the capabilities a specification fits, the closest wins: first those whose
-// parameter names and result columns it names exactly (the RI's own schema equality), then
-// those whose parameter names it names exactly, then the rest. Several equally close: the
-// label picks (exactly, or as "<label>-N"); otherwise an exception names `label`. When
-// nothing fits and the label names a capability, that one is returned, so that validating
-// against it tells the client exactly which field is wrong.
+// Among the capabilities a specification fits (schema and scope), the one its label names
+// (exactly, or as "<label>-N") is taken: the label picks among those the schema allows,
+// never outside them. Without such a label the closest wins: first those whose parameter
+// names and result columns it names exactly (the RI's own schema equality), then those whose
+// parameter names it names exactly, then the rest; several equally close are an exception
+// naming `label`. When nothing fits and the label names a capability, that one is returned,
+// so that validating against it tells the client exactly which field is wrong.
 // Every capability a device offers has a distinct schema (tests/model/schema.test.ts), so a
 // specification a client builds from a capability always finds that capability.
 import { ProbeError } from "../util/errors";
@@ -129,15 +130,17 @@ export function matchSpec(spec: Statement, offers: Offered[], tzero: number): nu
     if (schema.length === 1) return schema[0].index;
     throw new ProbeError("ESPEC", "'" + spec.when + "' is outside the scope of every capability with this schema (" + labelsOf(offers, schema) + ")", "when");
   }
+  if (scoped.length === 1) return scoped[0].index;
+  // The label is the client's word for which of the capabilities it fits it means.
+  const labelled = pickByLabel(spec, offers, scoped);
+  if (labelled !== undefined) return labelled;
   let best = 2;
   for (const c of scoped) if (c.tier < best) best = c.tier;
   const closest: Candidate[] = [];
   for (const c of scoped) if (c.tier === best) closest.push(c);
   if (closest.length === 1) return closest[0].index;
-  let pick = pickByLabel(spec, offers, closest);
-  if (pick === undefined) pick = pickByLabel(spec, offers, scoped);
   // A label naming a capability the specification does not fit: validation says why.
-  if (pick === undefined) pick = pickByLabel(spec, offers, all);
+  const pick = pickByLabel(spec, offers, all);
   if (pick !== undefined) return pick;
   throw new ProbeError(
     "ESPEC",

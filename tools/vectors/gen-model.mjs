@@ -220,6 +220,8 @@ const ms = [
   ["ri-average-unlabelled", mspec(undefined, "now + 2s / 1s", full(PING_P("destination.ip4")), AVG), "ping-average-ip4"],
   ["subset-of-detail-columns", mspec(undefined, "now + 2s / 1s", { "destination.ip4": "127.0.0.1" }, ["delay.twoway.icmp.us"]), "ping-detail-ip4"],
   ["label-picks-among-equals", mspec("ping-detail-ip4", "now + 2s / 1s", { "destination.ip4": "127.0.0.1" }), "ping-detail-ip4"],
+  ["paris-label-with-classic-parameters", mspec("traceroute-paris-ip4", "now", full(TR_P)), "traceroute-paris-ip4"],
+  ["classic-parameters-unlabelled", mspec(undefined, "now", full(TR_P)), "traceroute-ip4"],
   ["label-is-only-a-hint", mspec("ping-detail-ip4", "now + 2s / 1s", full(PING_P("destination.ip4")), AVG), "ping-average-ip4"],
   ["scope-decides", mspec(undefined, "now", { "destination.ip4": "127.0.0.1", "traceroute.hops.max": "5" }, ["traceroute.hop"]), null],
   ["probe-info-any-label", mspec("whatever", "now", {}), "probe-info"],
