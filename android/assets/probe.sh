@@ -12,10 +12,13 @@ pidf="$d/probe.pid"
 
 # The pid file may come from an earlier app process that Android killed, or from before
 # a reboot (the pid is then someone else's): only a process running this bundle counts.
+# A process that has exited but not been reaped yet (a zombie) has an empty cmdline, so
+# it no longer counts either.
+running() { grep -q "$d/bin/miniprobe.js" "/proc/$1/cmdline" 2>/dev/null; }
 ours() {
   p=$(cat "$pidf" 2>/dev/null) || return 1
   case "$p" in '' | *[!0-9]*) return 1 ;; esac
-  grep -q "$d/bin/miniprobe.js" "/proc/$p/cmdline" 2>/dev/null || return 1
+  running "$p" || return 1
   echo "$p"
 }
 
@@ -23,11 +26,11 @@ stop_probe() {
   p=$(ours) || { rm -f "$pidf"; return 0; }
   kill -TERM "$p" 2>/dev/null
   n=0
-  while [ "$n" -lt 50 ] && [ -d "/proc/$p" ]; do
+  while [ "$n" -lt 50 ] && running "$p"; do
     sleep 0.1
     n=$((n + 1))
   done
-  if [ -d "/proc/$p" ]; then kill -KILL "$p" 2>/dev/null; fi
+  if running "$p"; then kill -KILL "$p" 2>/dev/null; fi
   rm -f "$pidf"
 }
 
