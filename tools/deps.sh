@@ -13,7 +13,9 @@ set -eu
 
 pkgs="lua5.1 luajit lua-socket lua-posix busybox iputils-ping iputils-tracepath traceroute
 scamper fping mosquitto mosquitto-clients ffmpeg qemu-user-static iproute2 curl
-postgresql python3-yaml lua-sec openssl socat chromium"
+postgresql python3-yaml lua-sec openssl socat chromium
+apktool libsmali-java aapt apksigner zipalign dexdump android-framework-res enjarify toybox
+openjdk-17-jdk-headless gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf make"
 
 pkgs="$pkgs ${DEPS_EXTRA:-}"
 

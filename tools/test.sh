@@ -14,6 +14,9 @@ step "native qjs"
 bash tools/build-qjs.sh
 step "mipsel sysroot (lua5.1 under qemu-user)"
 bash tools/mipsel-sysroot.sh
+step "Android interpreters (static musl qjs, arm64 and armv7; cached)"
+bash tools/android/cross-qjs.sh arm64-v8a
+bash tools/android/cross-qjs.sh armeabi-v7a
 step "build"
 npm run --silent build
 step "typecheck (core, targets, tools, tests)"
