@@ -217,7 +217,13 @@ export function createConnect(helpers: Helpers, procs: Procs, guard: (what: stri
         if (closedLocally) return;
         closedLocally = true;
         pending.length = 0;
-        c.signal(SIGKILL);
+        // EOF on the helper's stdin first: it sends what was written (an MQTT DISCONNECT,
+        // which tells the broker not to publish the will) and shuts the socket down. Only a
+        // helper that lingers is killed.
+        c.closeStdin();
+        os.setTimeout(() => {
+          if (!c.exited()) c.signal(SIGKILL);
+        }, 300);
       },
     };
     function becomeUp(): void {
