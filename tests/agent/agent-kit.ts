@@ -10,6 +10,9 @@ import os from "node:os";
 import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import protobuf from "protobufjs";
+import { createHost } from "../../targets/node/host.ts";
+import { Queue } from "../../core/agent/queue.ts";
+import { encodeReport, type Report } from "../../core/report/report.ts";
 import { startMosquitto, waitForPort, type Mosquitto, type MosquittoOptions } from "../../tools/testkit/mosquitto.ts";
 
 export const QJS = process.env.QJS ?? ".cache/qjs/qjs";
@@ -413,4 +416,52 @@ export async function restartableBroker(opts: MosquittoOptions = {}): Promise<Re
   await rb.kill();
   await rb.restart();
   return rb;
+}
+
+// ---- a queue filled beforehand ----
+
+export const AVERAGE_COLUMNS = [
+  "delay.twoway.icmp.us.min", "delay.twoway.icmp.us.mean", "delay.twoway.icmp.us.50pct", "delay.twoway.icmp.us.max",
+  "delay.twoway.icmp.count", "packets.lost", "delay.twoway.icmp.us.stddev",
+];
+
+/** A ping report as the agent writes one (seq and scope vary), in core's protobuf bytes. */
+export function pingReportBytes(probeId: string, seq: number, token: string, startMs: number): string {
+  const report: Report = {
+    probeId, seq, token, label: "ping-average-ip4",
+    schema: { verb: "measure", parameters: ["destination.ip4", "ping.payload.octets", "ping.timeout.s", "ping.ttl"], results: AVERAGE_COLUMNS.slice() },
+    scope: { startMs, endMs: startMs + 500 },
+    parameters: [
+      { name: "destination.ip4", value: "127.0.0.1" }, { name: "ping.payload.octets", value: "56" },
+      { name: "ping.timeout.s", value: "2" }, { name: "ping.ttl", value: "64" },
+    ],
+    columns: AVERAGE_COLUMNS.slice(),
+    rows: [[
+      { kind: "natural", value: 21 }, { kind: "natural", value: 27 }, { kind: "natural", value: 26 }, { kind: "natural", value: 33 },
+      { kind: "natural", value: 2 }, { kind: "natural", value: 0 }, { kind: "natural", value: 6 },
+    ]],
+    exceptions: [],
+  };
+  return encodeReport(report);
+}
+
+/**
+ * Writes `n` ping reports (seq 1..n, scope one second apart) into a queue directory with
+ * core's own Queue on the Node host, as a probe that measured through an outage would have.
+ */
+export async function prefillQueue(dir: string, probeId: string, n: number, limits: { maxBytes: number; maxCount: number }): Promise<{ token: string; bytes: number }> {
+  const host = createHost({ probeId, logLevel: "error" });
+  const q = await Queue.open(host, dir, limits);
+  const token = freshToken();
+  const t0 = Date.now() - n * 1000;
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const seq = q.takeSeq();
+    const data = pingReportBytes(probeId, seq, token, t0 + i * 1000);
+    bytes += data.length;
+    await q.push(seq, data);
+  }
+  await q.flush();
+  if (q.stats().depth !== n || q.stats().drops !== 0) throw new Error(`prefill: depth ${q.stats().depth}, drops ${q.stats().drops} (limits too small?)`);
+  return { token, bytes };
 }
