@@ -319,6 +319,9 @@ export class Queue {
     if (this.cache.id !== seg) {
       const text = await fsRead(this.host, this.path(segName(seg)), this.segmentBytes + MAX_RECORD_BYTES * 2 + 1024);
       const lines = text.split("\n");
+      // The "" after the last newline is not a line: left in, the next record appended to
+      // this cached segment would land one index too far and never be handed out.
+      if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
       this.cache = { id: seg, lines: lines };
     }
     const l = this.cache.lines[line];

@@ -5,7 +5,7 @@
 // planned start passed long ago without a run (a lost timer, a clock jump) and re-arms.
 import { Host } from "../host";
 import { Cancel } from "../cancel";
-import { Run, When, schedule } from "../model/when";
+import { Run, TimePoint, When, schedule } from "../model/when";
 import { asProbeError } from "../util/errors";
 import { fmtNum } from "../util/num";
 
@@ -27,8 +27,6 @@ export interface SchedulerOptions {
 
 interface Entry {
   job: Job;
-  /** The scope with "now" fixed at the time the job was added, so triggers stay aligned. */
-  when: When;
   next?: Run;
   /** -1: no timer armed. */
   timer: number;
@@ -53,19 +51,23 @@ export interface SchedulerStats {
   failed: number;
 }
 
-/**
- * "now" in a scope means the moment the specification was accepted: fix it there, or every
- * re-plan would move the start (and a repeated scope would trigger at once, again and again).
- */
-export function anchored(w: When, nowMs: number): When {
-  const out: When = { repeated: w.repeated, a: w.a.kind === "now" ? { kind: "abs", ms: nowMs } : w.a };
-  if (w.b !== undefined) out.b = w.b.kind === "now" ? { kind: "abs", ms: nowMs } : w.b;
+function fixed(t: TimePoint, nowMs: number): TimePoint {
+  return t.kind === "now" ? { kind: "abs", ms: nowMs } : t;
+}
+
+/** The scope with its outer "now" made the absolute time `nowMs` (the inner scope stays relative to each trigger). */
+export function anchorNow(w: When, nowMs: number): When {
+  const out: When = { repeated: w.repeated, a: fixed(w.a, nowMs) };
+  if (w.b !== undefined) out.b = fixed(w.b, nowMs);
   if (w.durationMs !== undefined) out.durationMs = w.durationMs;
   if (w.periodMs !== undefined) out.periodMs = w.periodMs;
   if (w.cron !== undefined) out.cron = w.cron;
   if (w.inner !== undefined) out.inner = w.inner;
   return out;
 }
+
+/** Lateness of a trigger taken for timer jitter (the run shifts) rather than a missed start. */
+export const TIMER_SLACK_MS = 250;
 
 /** The cancel of an entry with nothing running: cancelling it reaches nobody. */
 const NO_RUN = new Cancel();
@@ -98,9 +100,13 @@ export class Scheduler {
   /** Plans the job's first run; false when its scope has no run left (already ended). */
   add(job: Job): boolean {
     if (this.entries.has(job.token)) return true;
-    const e: Entry = { job: job, when: anchored(job.when, this.host.now()), timer: -1, running: false, pending: false, cancel: NO_RUN, lastStart: -1, runs: 0 };
+    // "now" in a scope means when it was accepted: left relative, every later plan() would
+    // read it as the moment of planning and put a repeated job's next trigger right there.
+    const now = this.host.now();
+    const anchored: Job = { token: job.token, when: anchorNow(job.when, now) };
+    const e: Entry = { job: anchored, timer: -1, running: false, pending: false, cancel: NO_RUN, lastStart: -1, runs: 0 };
     this.entries.set(job.token, e);
-    if (!this.plan(e)) {
+    if (!this.plan(e, now)) {
       this.entries.delete(job.token);
       return false;
     }
@@ -125,12 +131,13 @@ export class Scheduler {
     for (const t of this.tokens()) this.remove(t, reason);
   }
 
-  private plan(e: Entry): boolean {
-    const now = this.host.now();
-    if (!e.when.repeated && e.runs > 0) return false;
+  /** `nowMs`: the time to plan from (the anchor's, when adding), else the clock's. */
+  private plan(e: Entry, nowMs?: number): boolean {
+    const now = nowMs !== undefined ? nowMs : this.host.now();
+    if (!e.job.when.repeated && e.runs > 0) return false;
     let runs: Run[];
     try {
-      runs = schedule(e.when, e.lastStart + 1 > now ? e.lastStart + 1 : now, 1);
+      runs = schedule(e.job.when, e.lastStart + 1 > now ? e.lastStart + 1 : now, 1);
     } catch (err) {
       this.opts.log("warn", "job " + e.job.token + ": " + asProbeError(err).message);
       return false;
@@ -167,8 +174,14 @@ export class Scheduler {
     const run = e.next as Run;
     const now = this.host.now();
     // A run that starts late keeps its planned end: the scope says when measuring stops.
-    const r: Run = { startMs: run.startMs > now ? run.startMs : now };
-    if (run.endMs !== undefined) r.endMs = run.endMs < r.startMs ? r.startMs : run.endMs;
+    // Except a timer's own lateness (a few ms): cutting that from "now + 1s / 0.5s" would
+    // leave 0.99 s and one echo request instead of two, so the run just shifts.
+    const late = now - run.startMs;
+    const r: Run = { startMs: late > 0 ? now : run.startMs };
+    if (run.endMs !== undefined) {
+      const end = late > 0 && late <= TIMER_SLACK_MS ? run.endMs + late : run.endMs;
+      r.endMs = end < r.startMs ? r.startMs : end;
+    }
     if (run.periodMs !== undefined) r.periodMs = run.periodMs;
     e.running = true;
     e.lastStart = run.startMs;
@@ -246,7 +259,7 @@ export class Scheduler {
       if (!e.running && !e.pending) {
         // Missed triggers are not made up: the job continues from now.
         e.lastStart = now;
-        if (!e.when.repeated && e.runs === 0) e.lastStart = -1;
+        if (!e.job.when.repeated && e.runs === 0) e.lastStart = -1;
         if (!this.plan(e)) this.done(e);
       }
     });
