@@ -8,6 +8,7 @@
 // size, text that is not UTF-8 or holds U+0000, wildcards in a topic name, packet id 0,
 // an empty SUBSCRIBE) is a ProbeError with code EPROTO and the field it concerns.
 import { ProbeError } from "../util/errors";
+import { varint } from "../report/wire";
 import { fmtInt } from "../util/num";
 import { BYTE } from "../report/bytes";
 import { isUtf8, utf8Decode, utf8Encode } from "../report/utf8";
@@ -151,16 +152,8 @@ function u16(n: number): string {
 /** The 1-4 byte remaining-length field. */
 export function remainingLength(n: number): string {
   if (n < 0 || n > MAX_REMAINING || n !== Math.floor(n)) throw new ProbeError("EINVAL", "remaining length must be 0 ... 268435455", "length");
-  if (n < 128) return BYTE[n];
-  const parts: string[] = [];
-  let x = n;
-  while (x >= 128) {
-    const q = Math.floor(x / 128);
-    parts.push(BYTE[x - q * 128 + 128]);
-    x = q;
-  }
-  parts.push(BYTE[x]);
-  return parts.join("");
+  // MQTT's remaining length is the same base-128 little-endian encoding as a protobuf varint.
+  return varint(n);
 }
 
 /** A length-prefixed field of bytes (at most 65535). */
