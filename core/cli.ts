@@ -184,6 +184,14 @@ export async function runCli(host: Host, argv: string[]): Promise<number> {
     host.write(writeJson(configJson(cfg, probeId !== undefined ? probeId : probeIdOf(cfg, host)), { indent: 2 }) + "\n");
     return EXIT_OK;
   }
+  // A signal before the measurement's own handler is in place (during tool discovery, say):
+  // stop at once; host.exit kills whatever the probe started.
+  if (host.onSignal !== undefined) {
+    host.onSignal((sig: string) => {
+      host.log("error", "stopped by SIG" + sig + " while starting");
+      host.exit(sig === "INT" ? EXIT_INT : EXIT_TERM);
+    });
+  }
   // A Tstat runtime.conf a killed probe left edited is restored before anything else runs.
   if (mode === "--once" || mode === "--daemon") await recover(host, cfg.options, (msg) => host.log("warn", msg));
   const needTools = mode === "--capabilities" || mode === "--once" || mode === "--daemon";

@@ -76,6 +76,21 @@ export function createHost(opts: QuickJsHostOptions = {}): Host {
   const mono = createMono();
   const timers = createTimers(mono, guard);
   const procs = createProcs(guard);
+  // Caught before anything else runs (a signal during start-up must not kill the probe with
+  // children left behind); the handler runs from the event loop, when `exit` exists.
+  // ---- signals
+  let onSig: ((signal: string) => void) | undefined;
+  const caught = (name: string, num: number) => (): void => {
+    if (onSig !== undefined) {
+      const h = onSig;
+      guard("signal handler", () => h(name));
+      return;
+    }
+    exit(128 + num);
+  };
+  os.signal(SIGTERM, caught("TERM", SIGTERM));
+  os.signal(SIGINT, caught("INT", SIGINT));
+  os.signal(SIGHUP, caught("HUP", SIGHUP));
   const ex = createExec(procs, mono, guard);
   const http = createHttp(tmpDir, ex.run, mono, guard);
   const helpers = findHelpers();
@@ -100,19 +115,6 @@ export function createHost(opts: QuickJsHostOptions = {}): Host {
     return std.exit(code);
   };
 
-  // ---- signals
-  let onSig: ((signal: string) => void) | undefined;
-  const caught = (name: string, num: number) => (): void => {
-    if (onSig !== undefined) {
-      const h = onSig;
-      guard("signal handler", () => h(name));
-      return;
-    }
-    exit(128 + num);
-  };
-  os.signal(SIGTERM, caught("TERM", SIGTERM));
-  os.signal(SIGINT, caught("INT", SIGINT));
-  os.signal(SIGHUP, caught("HUP", SIGHUP));
 
   const fs = createFs();
   const host: Host = {

@@ -1,14 +1,10 @@
 /// <reference path="./qjs.d.ts" />
-// Tool discovery of the QuickJS host (host.tools): which programs are on PATH and whose
-// output they print. Kept here until tool discovery moves into core.
+// Where the QuickJS host's programs are (host.tools): found on PATH, never run here —
+// core/tools asks each what it is (one classification for every host).
 import * as os from "os";
 import type { ToolInfo, ToolSet } from "../../core/host";
-import { basename, runSync, which } from "./sys";
+import { basename, which } from "./sys";
 
-function lineWith(text: string, needle: string): string {
-  for (const line of text.split("\n")) if (line.indexOf(needle) >= 0) return line.trim();
-  return "";
-}
 
 const TOOL_NAMES = ["ping", "ping6", "traceroute", "traceroute6", "scamper", "tstat", "busybox", "curl", "uclient-fetch"];
 
@@ -23,21 +19,11 @@ export function discoverTools(pathEnv?: string): ToolSet {
     let info: ToolInfo;
     if (base === "busybox" || base.indexOf("busybox.") === 0) info = { path, flavour: "busybox" };
     else if (base === "toybox") info = { path, flavour: "toybox" };
-    else if (name === "ping" || name === "ping6") {
-      const line = lineWith(runSync([path, "-V"]), "iputils");
-      const words = line.split(" ");
-      info = line !== "" ? { path, flavour: "iputils", version: words[words.length - 1] } : { path, flavour: "unknown" };
-    } else if (name === "traceroute" || name === "traceroute6") {
-      const text = runSync([path, "-V"]);
-      const modern = lineWith(text, "Modern traceroute");
-      const i = modern.indexOf("version ");
-      if (modern !== "") info = i >= 0 ? { path, flavour: "traceroute", version: modern.slice(i + 8) } : { path, flavour: "traceroute" };
-      else if (lineWith(text, "inetutils") !== "") info = { path, flavour: "inetutils" };
-      else info = { path, flavour: "unknown" };
-    } else if (name === "curl") {
-      const words = lineWith(runSync([path, "--version"]), "curl ").split(" ");
-      info = words.length > 1 ? { path, flavour: "curl", version: words[1] } : { path, flavour: "curl" };
-    } else info = { path, flavour: name };
+    // What each program is, and what it accepts, core/tools asks (one classification for
+    // every host); the host only says where it is. curl's name is enough for the HTTP client.
+    else if (name === "curl") info = { path, flavour: "curl" };
+    else if (name === "ping" || name === "ping6" || name === "traceroute" || name === "traceroute6") info = { path, flavour: "unknown" };
+    else info = { path, flavour: name };
     tools[name] = info;
   }
   return tools;
