@@ -319,6 +319,9 @@ export class Queue {
     if (this.cache.id !== seg) {
       const text = await fsRead(this.host, this.path(segName(seg)), this.segmentBytes + MAX_RECORD_BYTES * 2 + 1024);
       const lines = text.split("\n");
+      // A clean segment ends with "\n": without dropping the empty piece after it, the next
+      // push() would append its line one slot too far and that record would never be sent.
+      if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
       this.cache = { id: seg, lines: lines };
     }
     const l = this.cache.lines[line];
