@@ -1,9 +1,11 @@
 #!/bin/sh
 # Builds .cache/mipsel-sysroot/: Debian's lua5.1 for mipsel (plus luasocket and luaposix)
-# unpacked into a folder, so the core can be tried on a router-like CPU under qemu-user:
+# unpacked into a folder, so the core can be tried on a router-like CPU under qemu-user,
+# and busybox-static (/bin/busybox: the ping and traceroute applets a router has):
 #
 #   qemu-mipsel-static -L .cache/mipsel-sysroot .cache/mipsel-sysroot/usr/bin/lua5.1 file.lua
 #   tools/mipsel-lua file.lua          # the same, with LUA_PATH/LUA_CPATH set to the sysroot
+#   tools/mipsel-busybox ping -c 1 127.0.0.1
 #
 # Nothing is installed: `apt-get install lua5.1:mipsel` would remove the amd64 lua5.1, so
 # the packages are fetched with `apt-get download` and unpacked with `dpkg-deb -x`.
@@ -20,14 +22,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 root=${MIPSEL_SYSROOT:-$repo/.cache/mipsel-sysroot}
 arch=mipsel
-want="lua5.1 liblua5.1-0 lua-socket lua-posix ${MIPSEL_EXTRA:-}"
+want="lua5.1 liblua5.1-0 lua-socket lua-posix busybox-static ${MIPSEL_EXTRA:-}"
 stamp="$root/.stamp"
 stamp_text="packages: $(echo $want | tr ' ' '\n' | sort -u | tr '\n' ' ')"
 
 say() { echo "mipsel-sysroot: $*" >&2; }
 
 if [ "${FORCE:-0}" != 1 ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$stamp_text" ] \
-  && [ -e "$root/usr/bin/lua5.1" ]; then
+  && [ -e "$root/usr/bin/lua5.1" ] && [ -e "$root/bin/busybox" ]; then
   echo "$root/usr/bin/lua5.1"
   exit 0
 fi

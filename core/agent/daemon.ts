@@ -370,11 +370,20 @@ export class Daemon {
       () => undefined,
     );
     if (this.transport.connected()) {
+      // The client keeps an unacknowledged publish across reconnects: if the broker goes away
+      // now, the PUBACK never comes, and SIGTERM must still end the process.
+      const left = until - this.host.mono();
+      let timer = -1;
+      const late = new Promise<string>((resolve) => {
+        timer = this.host.setTimer(left > 1000 ? left : 1000, () => resolve("late"));
+      });
       try {
-        await this.transport.publish(this.topic("status"), writeJson(this.statusDoc("offline")), 1, true);
+        const sent = this.transport.publish(this.topic("status"), writeJson(this.statusDoc("offline")), 1, true).then(() => "sent");
+        if ((await Promise.race([sent, late])) === "late") this.host.log("warn", "final status: no PUBACK in time");
       } catch (e) {
         this.host.log("warn", "final status: " + asProbeError(e).message);
       }
+      this.host.clearTimer(timer);
     }
     await this.transport.end();
   }

@@ -33,6 +33,20 @@ test("records come out in order, byte-exact, and stay until acknowledged", async
   await q.flush();
 });
 
+test("one record at a time, as a daemon sends them: push, next, ack, push, next", async (t) => {
+  // Regression: next() caches the segment's lines; a push after that must land in the
+  // cache at its own line, or the second report stays queued forever (seen on mipsel).
+  const q = await Queue.open(host, tmp(t), { maxBytes: 1 << 20, maxCount: 1000 });
+  for (let i = 0; i < 4; i++) {
+    await q.push(q.takeSeq(), bytes(200 + i));
+    const got = await q.next(8);
+    t.deepEqual(got.map((r) => [r.seq, r.data]), [[i + 1, bytes(200 + i)]]);
+    await q.ack(got[0].seq);
+    t.is(q.stats().depth, 0);
+  }
+  await q.flush();
+});
+
 test("a restart resumes at the first unacknowledged record and never reuses a sequence number", async (t) => {
   const dir = tmp(t);
   let q = await Queue.open(host, dir, { maxBytes: 1 << 20, maxCount: 1000 });

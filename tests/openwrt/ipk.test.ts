@@ -1,41 +1,17 @@
 // The OpenWrt packages without a router: built twice (same bytes), unpacked the way opkg
 // does into a throwaway root, checked file by file (modes, control fields, conffiles), and
-// the init script's procd calls checked through a stand-in for rc.common and procd.
+// the init script's procd calls checked through a stand-in for rc.common and procd, and the
+// installed agent's reading of UCI (--check-config) before and after an edit.
 import test from "ava";
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { gunzipSync } from "node:zlib";
 import { VARIANTS, buildIpk, ipkName, version } from "../../tools/package/ipk.ts";
-import { TarEntry, untar } from "../../tools/package/tar.ts";
+import { editUci, install, unpackIpk as unpack } from "../../tools/package/opkg-root.ts";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
 const have = VARIANTS.every((v) => fs.existsSync(path.join(REPO, v.bundle)));
-
-function unpack(ipk: Buffer): { outer: TarEntry[]; data: TarEntry[]; control: TarEntry[] } {
-  const outer = untar(gunzipSync(ipk));
-  const get = (n: string) => outer.find((e) => e.path === n)?.data ?? Buffer.alloc(0);
-  return { outer, data: untar(gunzipSync(get("./data.tar.gz"))), control: untar(gunzipSync(get("./control.tar.gz"))) };
-}
-
-/** Installs like opkg: data into the root, control files into /usr/lib/opkg/info/<pkg>.*. */
-export function install(root: string, ipk: Buffer, pkg: string): void {
-  const { data, control } = unpack(ipk);
-  for (const e of data) {
-    const p = path.join(root, e.path);
-    if (e.path.endsWith("/")) fs.mkdirSync(p, { recursive: true });
-    else {
-      fs.mkdirSync(path.dirname(p), { recursive: true });
-      fs.writeFileSync(p, e.data!);
-      fs.chmodSync(p, e.mode);
-    }
-  }
-  const info = path.join(root, "usr/lib/opkg/info");
-  fs.mkdirSync(info, { recursive: true });
-  for (const e of control) if (!e.path.endsWith("/")) fs.writeFileSync(path.join(info, `${pkg}.${e.path.slice(2)}`), e.data!, { mode: e.mode });
-  fs.writeFileSync(path.join(info, `${pkg}.list`), data.filter((e) => !e.path.endsWith("/")).map((e) => e.path.slice(1)).join("\n") + "\n");
-}
 
 function tmp(t: { teardown(f: () => void): void }): string {
   const d = fs.mkdtempSync(path.join(os.tmpdir(), "mp-ipk-"));
@@ -112,4 +88,33 @@ test("the init script tells procd: the agent on the UCI file, respawn forever, f
   t.is(fs.readlinkSync(path.join(root, "etc/rc.d/K10miniprobe")), "../init.d/miniprobe");
   run("disable");
   t.false(fs.existsSync(path.join(root, "etc/rc.d/S95miniprobe")));
+});
+
+test("a UCI change changes the configuration the installed agent runs with (--check-config on lua5.1)", (t) => {
+  if (!have) return t.fail("dist bundles missing: run npm run build first");
+  const root = tmp(t);
+  install(root, buildIpk(VARIANTS[0]), "miniprobe-lua");
+  const conf = path.join(root, "etc/config/miniprobe");
+  const check = () => spawnSync("lua5.1", [path.join(root, "usr/share/miniprobe/miniprobe.lua"), "--uci", conf, "--check-config"], { encoding: "utf8", timeout: 30000 });
+  const shipped = check();
+  t.is(shipped.status, 0, shipped.stderr);
+  const a = JSON.parse(shipped.stdout) as Record<string, unknown>;
+  t.deepEqual(a.broker, ["mqtt://127.0.0.1:1883"]);
+  t.is(a.queueDir, "/tmp/miniprobe");
+  t.is(a.statusIntervalS, 60);
+  t.is(a.queueMaxBytes, 1048576);
+  editUci(root, { broker: ["mqtts://collector.example:8883", "mqtt://10.99.0.1:1883"], probe_id: "router-7", username: "router-7", password: "s3cret", status_interval: "30" });
+  const edited = check();
+  t.is(edited.status, 0, edited.stderr);
+  const b = JSON.parse(edited.stdout) as Record<string, unknown>;
+  t.deepEqual(b.broker, ["mqtts://collector.example:8883", "mqtt://10.99.0.1:1883"]);
+  t.is(b.probeId, "router-7");
+  t.is(b.username, "router-7");
+  t.false(edited.stdout.includes("s3cret"), "the password is masked");
+  t.is(b.statusIntervalS, 30);
+  // A typo is refused by name (procd would log it and respawn; logread shows the line).
+  fs.writeFileSync(conf, fs.readFileSync(conf, "utf8").replace("option concurrency", "option concurency"));
+  const bad = check();
+  t.not(bad.status, 0);
+  t.regex(bad.stderr, /miniprobe\.concurency: unknown option/);
 });

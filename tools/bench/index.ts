@@ -17,6 +17,7 @@ sections.push({ name: "collector", run: collector });
 sections.push({ name: "report-codec", run: reportCodec });
 sections.push({ name: "mqtt", run: mqtt });
 sections.push({ name: "http-cpu", run: (await import("./http-cpu.ts")).bench });
+sections.push({ name: "openwrt", run: (await import("./openwrt.ts")).bench });
 
 const only = process.argv.slice(2);
 for (const s of sections) {
