@@ -387,13 +387,15 @@ function portOpen(port: number): Promise<boolean> {
  * (clean=false) outlives a kill -9 of the broker, so what a probe publishes right after the
  * restart is queued for the observer even before the observer is back. Without it, the
  * probe's first reports could reach a broker with nobody subscribed yet, and the test would
- * blame the probe for the observer's race.
+ * blame the probe for the observer's race. Queues for subscribers are unbounded.
  */
-export async function restartableBroker(opts: MosquittoOptions = {}): Promise<RestartableBroker> {
+export async function restartableBroker(opts: MosquittoOptions = {}, extraConf: string[] = []): Promise<RestartableBroker> {
   const broker = await startMosquitto({ logTypes: ["error", "warning", "notice", "information"], ...opts });
   const conf = fs.readFileSync(broker.conf, "utf8").replace(
     "persistence false",
-    `persistence true\npersistence_location ${broker.dir}/\nautosave_interval 1`,
+    // A subscriber slower than a draining probe must not lose QoS 1 messages to mosquitto's
+    // default cap of 1000 queued per client: the tests would blame the probe for the gap.
+    `persistence true\npersistence_location ${broker.dir}/\nautosave_interval 1\nmax_queued_messages 0${extraConf.map((l) => `\n${l}`).join("")}`,
   );
   fs.writeFileSync(broker.conf, conf);
   const rb: RestartableBroker = {

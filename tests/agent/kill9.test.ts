@@ -7,9 +7,8 @@
 import test from "ava";
 import fs from "node:fs";
 import path from "node:path";
-import { startMosquitto } from "../../tools/testkit/mosquitto.ts";
 import {
-  Observer, Pool, freshToken, interruptMsg, makeProbe, mosquittoPub, pingSpec, prefillQueue, requiredRuntimes, runtimeMissing,
+  Observer, Pool, freshToken, interruptMsg, makeProbe, mosquittoPub, pingSpec, prefillQueue, requiredRuntimes, restartableBroker, runtimeMissing,
   seqAudit, sleep, tempDir, type DecodedReport,
 } from "./agent-kit.ts";
 
@@ -36,7 +35,8 @@ for (const rt of requiredRuntimes()) {
     if (missing) return t.fail(`${rt.name}: ${missing}`);
     t.timeout(240_000);
     await pool.run(async () => {
-      const broker = await startMosquitto({ logTypes: ["error", "warning", "notice"] });
+      // Unbounded subscriber queues: node drains faster than the observer may read.
+      const broker = (await restartableBroker({ logTypes: ["error", "warning", "notice"] })).broker;
       t.teardown(() => broker.stop());
       const dir = tempDir(`kill9-${rt.name}`);
       t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -16,6 +16,7 @@ sections.push({ name: "manifest-memory", run: manifestMemory });
 sections.push({ name: "collector", run: collector });
 sections.push({ name: "report-codec", run: reportCodec });
 sections.push({ name: "mqtt", run: mqtt });
+sections.push({ name: "agent", run: (await import("./agent.ts")).bench });
 sections.push({ name: "http-cpu", run: (await import("./http-cpu.ts")).bench });
 sections.push({ name: "openwrt", run: (await import("./openwrt.ts")).bench });
 

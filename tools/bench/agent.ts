@@ -1,0 +1,210 @@
+// The agent daemon against a real mosquitto, per runtime (lua5.1, qjs, node; luajit when
+// installed), each figure beside a baseline measured in the same run:
+// - reports per second one probe pushes (a 10,000-report backlog drained from its queue
+//   directory, first to last arrival at a subscriber) against mosquitto_pub -l sending as
+//   many messages of the same sizes (QoS 1) to the same broker, timed the same way;
+// - spec → receipt latency on loopback (median of N ping specifications published by a
+//   subscriber that times the receipt) against the broker's own publish → delivery round trip;
+// - RSS (/proc VmRSS) and the heap the probe reports in status (heapKb: Lua's
+//   collectgarbage("count"), Node's heapUsed) idle, and with 10,000 reports queued (the
+//   broker down while the queue holds them; the first status after it returns carries the
+//   heap with all 10,000 still queued).
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import mqtt from "mqtt";
+import {
+  Observer, agentRuntimes, freshToken, makeProbe, pingReportBytes, pingSpec, prefillQueue, procKb, restartableBroker, runtimeMissing,
+  sleep, tempDir, type AgentRuntime,
+} from "../../tests/agent/agent-kit.ts";
+import { BenchRow, row } from "./report.ts";
+
+const BACKLOG = 10000;
+const LIMITS = { maxBytes: 16 * 1024 * 1024, maxCount: 20000 };
+const LATENCY_N = 15;
+
+/** Arrival times of messages on one topic at a plain mqtt.js subscriber. */
+async function arrivals(port: number, topic: string): Promise<{ times: number[]; close: () => Promise<void> }> {
+  const c = mqtt.connect({ host: "127.0.0.1", port, protocolVersion: 4, clientId: `bench-arrivals-${process.pid}-${Math.random()}`, clean: false, reconnectPeriod: 200 });
+  const times: number[] = [];
+  c.on("message", () => times.push(performance.now()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("no CONNACK")), 10000);
+    c.once("connect", () => c.subscribe(topic, { qos: 1 }, (err) => {
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve();
+    }));
+  });
+  return { times, close: () => new Promise<void>((r) => c.end(true, {}, () => r())) };
+}
+
+async function waitCount(times: number[], n: number, ms: number, what: string): Promise<void> {
+  const until = Date.now() + ms;
+  for (let i = 0; i < 100000 && times.length < n; i++) {
+    if (Date.now() > until) throw new Error(`${what}: ${times.length} of ${n} after ${ms} ms`);
+    await sleep(50);
+  }
+}
+
+/** mosquitto_pub -l: one message a line, QoS 1; the payloads are lines of the given sizes. */
+function mosquittoPubLines(port: number, topic: string, sizes: number[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(port), "-q", "1", "-t", topic, "-l"], { stdio: ["pipe", "ignore", "pipe"] });
+    let err = "";
+    p.stderr.on("data", (d) => (err += d));
+    p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`mosquitto_pub ${code}: ${err}`))));
+    p.stdin.end(sizes.map((n) => "p".repeat(n - 1 > 0 ? n - 1 : 1)).join("\n") + "\n");
+  });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function waitStatus(obs: Observer, id: string, ms: number, pred: (s: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> {
+  return obs.waitFor(`${id} status`, ms, () => {
+    const s = obs.status.get(id);
+    return typeof s === "object" && pred(s) ? s : undefined;
+  });
+}
+
+/** Idle RSS and heap, then spec → receipt latency, on a probe with an empty queue. */
+async function idleAndLatency(rt: AgentRuntime, S: string): Promise<BenchRow[]> {
+  const out: BenchRow[] = [];
+  // Neither the broker nor the timing subscriber may add Nagle delays of their own: what
+  // is left is the probe's.
+  const rb = await restartableBroker({ logTypes: ["error"] }, ["set_tcp_nodelay true"]);
+  const broker = rb.broker;
+  const dir = tempDir(`bench-${rt.name}`);
+  const id = `bench-${rt.name.replace(".", "")}`;
+  const prefix = "mp-bench";
+  const obs = await Observer.connect(broker.port, prefix);
+  (obs.client.stream as unknown as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+  const probe = makeProbe(rt, dir, { broker: `mqtt://127.0.0.1:${broker.port}`, probeId: id, prefix, queueDir: path.join(dir, "queue"), statusIntervalS: 5 });
+  try {
+    probe.start();
+    const first = await waitStatus(obs, id, 60000, (s) => s.status === "online");
+    // The status the watchdog republishes after 5 s of nothing: the idle heap.
+    const idle = await waitStatus(obs, id, 15000, (s) => s !== first && Number(s.uptimeS) >= 4);
+    const rss = procKb(probe.pid, "VmRSS") ?? NaN;
+    out.push(row(S, `${rt.name}: RSS idle`, rss, "kB", undefined, "whole process, /proc VmRSS"));
+    if (idle.heapKb !== undefined) out.push(row(S, `${rt.name}: heap idle (status heapKb)`, Number(idle.heapKb), "kB"));
+
+    // Floor: a message from this subscriber to itself through the broker.
+    const echoTopic = `${prefix}/echo`;
+    const echoes: number[] = [];
+    await new Promise<void>((r) => obs.client.subscribe(echoTopic, { qos: 1 }, () => r()));
+    for (let i = 0; i < LATENCY_N; i++) {
+      const t0 = performance.now();
+      const got = new Promise<void>((resolve) => {
+        const h = (topic: string) => {
+          if (topic === echoTopic) {
+            obs.client.removeListener("message", h);
+            resolve();
+          }
+        };
+        obs.client.on("message", h);
+      });
+      obs.client.publish(echoTopic, `echo ${i}`, { qos: 1 });
+      await got;
+      echoes.push(performance.now() - t0);
+    }
+    const lat: number[] = [];
+    for (let i = 0; i < LATENCY_N; i++) {
+      const token = freshToken();
+      const t0 = performance.now();
+      obs.client.publish(`${prefix}/${id}/spec`, pingSpec(token, "now + 0.2s / 0.2s"), { qos: 1 });
+      await obs.waitFor("receipt", 15000, () => (obs.receiptsOf(id).some((m) => m.token === token) ? true : undefined));
+      lat.push(performance.now() - t0);
+      // Let that ping finish so each spec meets an idle probe.
+      await obs.waitFor("result", 15000, () => (obs.resultsOf(id, token).length > 0 ? true : undefined));
+    }
+    out.push(row(S, `${rt.name}: spec → receipt, median of ${LATENCY_N}`, median(lat), "ms", { name: "broker round trip", value: median(echoes) },
+      rt.name === "node" ? undefined : "goal ≤ 50 ms"));
+  } finally {
+    await probe.stop("SIGTERM", 10000);
+    await obs.close();
+    await broker.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+/** 10,000 reports queued with the broker down: RSS and heap; then the drain rate against mosquitto_pub. */
+async function backlogAndRate(rt: AgentRuntime, S: string, R: string): Promise<BenchRow[]> {
+  const out: BenchRow[] = [];
+  const rb = await restartableBroker({ logTypes: ["error"] });
+  const port = rb.broker.port;
+  const dir = tempDir(`bench-q-${rt.name}`);
+  const id = `benchq-${rt.name.replace(".", "")}`;
+  const prefix = "mp-bench";
+  const qdir = path.join(dir, "queue");
+  const obs = await Observer.connect(port, prefix, { clientId: `bench-obs-${process.pid}-${id}`, clean: false });
+  const arr = await arrivals(port, `${prefix}/${id}/result`);
+  const probe = makeProbe(rt, dir, {
+    broker: `mqtt://127.0.0.1:${port}`, probeId: id, prefix, queueDir: qdir, statusIntervalS: 5,
+    queueMaxBytes: LIMITS.maxBytes, queueMaxCount: LIMITS.maxCount,
+  });
+  try {
+    const filled = await prefillQueue(qdir, id, BACKLOG, LIMITS);
+    await sleep(1500); // the broker saves the subscribers' sessions
+    await rb.kill();
+    probe.start();
+    await sleep(5000);
+    if (!probe.running()) throw new Error(`${rt.name} probe exited: ${probe.log().slice(-500)}`);
+    const rssQueued = procKb(probe.pid, "VmRSS") ?? NaN;
+    await rb.restart();
+    const st = await waitStatus(obs, id, 90000, (s) => s.status === "online");
+    await waitCount(arr.times, BACKLOG, 180000, `${rt.name} drain`);
+    const probeMs = arr.times[BACKLOG - 1] - arr.times[0];
+    out.push(row(S, `${rt.name}: RSS, ${BACKLOG} reports queued`, rssQueued, "kB", undefined, `broker down; queue ${(filled.bytes / 1048576).toFixed(1)} MB of reports on disk`));
+    if (st.heapKb !== undefined) out.push(row(S, `${rt.name}: heap, ${st.queueDepth} reports queued`, Number(st.heapKb), "kB"));
+
+    // Same count, same sizes, same broker, same subscriber timing: mosquitto_pub -l.
+    const sizes = Array.from({ length: BACKLOG }, (_v, i) => pingReportBytes(id, i + 1, filled.token, 1e12 + i * 1000).length);
+    const base = await arrivals(port, `${prefix}/baseline`);
+    await mosquittoPubLines(port, `${prefix}/baseline`, sizes);
+    await waitCount(base.times, BACKLOG, 60000, "mosquitto_pub");
+    const baseMs = base.times[BACKLOG - 1] - base.times[0];
+    await base.close();
+    out.push(row(R, `${rt.name}: reports/s drained from the queue`, BACKLOG / (probeMs / 1000), "msg/s", { name: "mosquitto_pub -l", value: BACKLOG / (baseMs / 1000) },
+      `${BACKLOG} × ~${Math.round(filled.bytes / BACKLOG)} B, QoS 1`));
+    await sleep(1000);
+    const after = await waitStatus(obs, id, 15000, (s) => s.queueDepth === 0 && s !== st);
+    const rssAfter = procKb(probe.pid, "VmRSS") ?? NaN;
+    out.push(row(S, `${rt.name}: RSS after draining`, rssAfter, "kB"));
+    if (after.heapKb !== undefined) out.push(row(S, `${rt.name}: heap after draining`, Number(after.heapKb), "kB"));
+  } finally {
+    await probe.stop("SIGTERM", 10000);
+    await arr.close();
+    await obs.close();
+    await rb.broker.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+export async function bench(): Promise<BenchRow[]> {
+  const S = "agent memory (daemon over loopback mosquitto)";
+  const L = "agent spec → receipt latency";
+  const R = "agent reports/s through mosquitto";
+  const mem: BenchRow[] = [];
+  const lat: BenchRow[] = [];
+  const rate: BenchRow[] = [];
+  // MINIPROBE_BENCH_AGENT=lua5.1,node runs only those.
+  const names = (process.env.MINIPROBE_BENCH_AGENT ?? "lua5.1,qjs,node,luajit").split(",");
+  const skipBacklog = process.env.MINIPROBE_BENCH_AGENT_QUICK === "1";
+  for (const name of names) {
+    const rt = agentRuntimes.find((r) => r.name === name) as AgentRuntime;
+    const missing = runtimeMissing(rt);
+    if (missing) {
+      mem.push(row(S, `${name}: skipped`, NaN, "", undefined, missing));
+      continue;
+    }
+    for (const r of await idleAndLatency(rt, S)) (r.unit === "ms" ? lat : mem).push({ ...r, section: r.unit === "ms" ? L : S });
+    if (!skipBacklog) for (const r of await backlogAndRate(rt, S, R)) (r.section === R ? rate : mem).push(r);
+  }
+  return [...rate, ...lat, ...mem];
+}
