@@ -9,7 +9,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
-import protobuf from "protobufjs";
+import { ReportCodec, type WireReport, type WireValue } from "../../tools/collector/report-codec.ts";
 import { createHost } from "../../targets/node/host.ts";
 import { Queue } from "../../core/agent/queue.ts";
 import { encodeReport, type Report } from "../../core/report/report.ts";
@@ -154,35 +154,25 @@ export function makeProbe(rt: AgentRuntime, dir: string, cfg: ProbeConfig): Prob
 
 // ---- results ----
 
-const reportType = protobuf.loadSync("core/report/report.proto").lookupType("miniprobe.Report");
+const codec = ReportCodec.loadSync();
 
-export interface DecodedValue {
-  string?: string;
-  natural?: number;
-  real?: number;
-  boolean?: boolean;
-  time?: number;
-  address?: string;
-  url?: string;
-  kind?: string;
-}
-
-export interface DecodedReport {
-  probeId: string;
-  seq: number;
-  token: string;
-  label: string;
-  schema?: { verb: string; parameters: string[]; results: string[] } | null;
-  scope?: { startMs: number; endMs: number } | null;
-  parameters: { name: string; value: string }[];
-  columns: string[];
-  rows: { values: DecodedValue[] }[];
-  exceptions: { message: string; field: string }[];
-}
+export type DecodedValue = WireValue;
+export type DecodedReport = WireReport;
 
 export function decodeReport(payload: Uint8Array): DecodedReport {
-  const msg = reportType.decode(payload);
-  return reportType.toObject(msg, { longs: Number, defaults: true, oneofs: true, arrays: true }) as unknown as DecodedReport;
+  return codec.decodeWire(payload);
+}
+
+/** One sequence number per measured run: a resent report carries the seq it had. */
+export function seqPerRun(reports: DecodedReport[]): string[] {
+  const byRun = new Map<string, Set<number>>();
+  for (const r of reports) {
+    const k = `${r.token}@${r.scope?.startMs}`;
+    const s = byRun.get(k) ?? new Set<number>();
+    s.add(r.seq);
+    byRun.set(k, s);
+  }
+  return [...byRun].filter(([, s]) => s.size > 1).map(([k, s]) => `${k}: ${[...s].join(",")}`);
 }
 
 /** The number a typed cell carries (natural, real or time), else undefined. */

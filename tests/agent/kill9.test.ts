@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import {
   Observer, Pool, freshToken, interruptMsg, makeProbe, mosquittoPub, pingSpec, prefillQueue, requiredRuntimes, restartableBroker, runtimeMissing,
-  seqAudit, sleep, tempDir, type DecodedReport,
+  seqAudit, sleep, tempDir, seqPerRun,
 } from "./agent-kit.ts";
 
 /** Reports waiting when the probe starts: node drains ~10,000/s, lua and qjs ~1,000/s here. */
@@ -17,17 +17,6 @@ const BACKLOG = 6000;
 const LIMITS = { maxBytes: 16 * 1024 * 1024, maxCount: 20000 };
 
 const pool = new Pool(2);
-
-function seqPerRun(reports: DecodedReport[]): string[] {
-  const byRun = new Map<string, Set<number>>();
-  for (const r of reports) {
-    const k = `${r.token}@${r.scope?.startMs}`;
-    const s = byRun.get(k) ?? new Set<number>();
-    s.add(r.seq);
-    byRun.set(k, s);
-  }
-  return [...byRun].filter(([, s]) => s.size > 1).map(([k, s]) => `${k}: ${[...s].join(",")}`);
-}
 
 for (const rt of requiredRuntimes()) {
   test(`${rt.name}: kill -9 mid-drain loses nothing; the periodic spec resumes by itself`, async (t) => {

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import {
   Observer, ProbeProcess, freshToken, interruptMsg, makeProbe, mosquittoPub, pingSpec, requiredRuntimes, restartableBroker,
-  runtimeMissing, seqAudit, sleep, tempDir, type DecodedReport,
+  runtimeMissing, seqAudit, sleep, tempDir, seqPerRun,
 } from "./agent-kit.ts";
 
 const OUTAGE_S = Number(process.env.MINIPROBE_OUTAGE_S ?? 60);
@@ -21,18 +21,6 @@ function recordsOnDisk(dir: string): number {
     if (/^seg-\d+\.q$/.test(f)) n += fs.readFileSync(path.join(dir, f), "latin1").split("\n").filter((l) => l.startsWith("R ")).length;
   }
   return n;
-}
-
-/** One sequence number per measured run: a resent report carries the seq it had. */
-function seqPerRun(reports: DecodedReport[]): string[] {
-  const byRun = new Map<string, Set<number>>();
-  for (const r of reports) {
-    const k = `${r.token}@${r.scope?.startMs}`;
-    const s = byRun.get(k) ?? new Set<number>();
-    s.add(r.seq);
-    byRun.set(k, s);
-  }
-  return [...byRun].filter(([, s]) => s.size > 1).map(([k, s]) => `${k}: ${[...s].join(",")}`);
 }
 
 test(`broker killed for ${OUTAGE_S} s: every report arrives once per seq, in order, none missing (node, qjs, lua5.1)`, async (t) => {

@@ -10,8 +10,8 @@ export const PROTO_PATH = process.env.MINIPROBE_REPORT_PROTO ?? join(dirname(fil
 
 type Kind = "string" | "natural" | "real" | "boolean" | "time" | "address" | "url";
 
-interface WireValue { string?: string; natural?: number; real?: number; boolean?: boolean; time?: number; address?: string; url?: string; kind?: Kind }
-interface WireReport {
+export interface WireValue { string?: string; natural?: number; real?: number; boolean?: boolean; time?: number; address?: string; url?: string; kind?: Kind }
+export interface WireReport {
   probeId: string;
   seq: number;
   token: string;
@@ -38,9 +38,13 @@ export class ReportCodec {
     return new ReportCodec(protobuf.loadSync(path).lookupType("miniprobe.Report"));
   }
 
+  /** The report exactly as protobufjs reads it (typed values, schema, scope, exceptions). */
+  decodeWire(payload: Uint8Array): WireReport {
+    return this.type.toObject(this.type.decode(payload), TO_OBJECT) as unknown as WireReport;
+  }
+
   decode(payload: Uint8Array): Report {
-    const msg = this.type.decode(payload);
-    const w = this.type.toObject(msg, TO_OBJECT) as unknown as WireReport;
+    const w = this.decodeWire(payload);
     if (w.probeId === "") throw new Error("report without probe_id");
     if (!(w.seq >= 1)) throw new Error("report without a sequence number (seq starts at 1)");
     if (w.token === "") throw new Error("report without a specification token");
