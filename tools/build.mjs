@@ -5,6 +5,15 @@ import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { rollup } from "rollup";
 import { register } from "tsx/esm/api";
+import { compactLua, eagerClosure, lazyBundle, splitTstlBundle } from "./lua-bundle.mjs";
+
+// Modules the Lua bundle hands out as proxies, loaded on first use (see tools/lua-bundle.mjs).
+const LUA_LAZY = [
+  "core.measurements.ping.run",
+  "core.measurements.traceroute.run",
+  "core.measurements.ott.run",
+  "core.measurements.tstat.impl",
+];
 
 // rollup.config.ts is TypeScript: load it through tsx and drive rollup's API directly.
 register();
@@ -26,22 +35,19 @@ for (const [cmd, args] of steps) {
     process.exit(r.status ?? 1);
   }
 }
-// The Lua bundle goes to a router's flash: drop indentation and whole-line comments
-// (27% of TSTL's output). Only safe without long strings ([[ ]]) or line continuations,
-// which could carry significant leading spaces: then the file is left as it is.
-for (const f of ["dist/miniprobe.lua", "dist/vectors.lua"]) {
-  const text = readFileSync(f, "utf8");
-  if (/\[=*\[/.test(text) || /\\\n/.test(text)) {
-    console.warn(`${f}: has long strings or line continuations, not compacted`);
-    continue;
-  }
-  const lines = [];
-  for (const line of text.split("\n")) {
-    const t = line.replace(/^[ \t]+/, "");
-    if (t === "" || (t.startsWith("--") && !t.startsWith("--["))) continue;
-    lines.push(t);
-  }
-  writeFileSync(f, lines.join("\n") + "\n");
+// The Lua bundles go to a router's flash: indentation and whole-line comments dropped
+// (27% of TSTL's output). The probe's bundle becomes a lazy one (tools/lua-bundle.mjs):
+// modules compiled when first required, debug information dropped on Lua 5.1.
+{
+  const vec = "dist/vectors.lua";
+  writeFileSync(vec, compactLua(readFileSync(vec, "utf8")) + "\n");
+  const f = "dist/miniprobe.lua";
+  const b = splitTstlBundle(readFileSync(f, "utf8"));
+  for (const m of b.modules) m.body = compactLua(m.body);
+  writeFileSync(f, lazyBundle(b, { lazy: LUA_LAZY }));
+  const eager = eagerClosure(b, LUA_LAZY);
+  const bytes = (names) => b.modules.filter((m) => names.includes(m.name)).reduce((n, m) => n + m.body.length, 0);
+  console.log(`dist/miniprobe.lua: ${eager.length} of ${b.modules.length} modules loaded at start (${bytes(eager)} of ${bytes(b.modules.map((m) => m.name))} bytes)`);
 }
 for (const f of ["dist/miniprobe.js", "dist/miniprobe.lua", "dist/vectors.js", "dist/vectors.lua"]) {
   if (!existsSync(f)) continue;

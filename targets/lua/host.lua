@@ -393,6 +393,22 @@ local reapProcs, childWaitCap -- forward
 -- system call is seen at the latest after this; an idle daemon wakes once a second.
 local MAX_WAIT_MS = 1000
 
+-- A daemon mostly sleeps. Collecting fully when it is about to sleep keeps the heap at its
+-- live size, where the incremental collector would let garbage build up to twice that
+-- between cycles; the cost is paid while nothing waits. At most every 2 s, and only once
+-- the heap has grown since the last full collection.
+local IDLE_GC_MIN_SLEEP_MS, IDLE_GC_EVERY_MS, IDLE_GC_GROWTH_KB = 200, 2000, 32
+local lastCollectMs, lastLiveKb = nil, 0
+
+local function idleCollect()
+  local now = monoMs()
+  if lastCollectMs ~= nil and now - lastCollectMs < IDLE_GC_EVERY_MS then return end
+  if collectgarbage("count") < lastLiveKb + IDLE_GC_GROWTH_KB then return end
+  collectgarbage("collect")
+  lastCollectMs = monoMs()
+  lastLiveKb = collectgarbage("count")
+end
+
 local function loopOnce()
   processSignals()
   runDeferred()
@@ -442,6 +458,7 @@ local function loopOnce()
     any = true
   end
   if timeout < 0 then timeout = 0 end
+  if timeout >= IDLE_GC_MIN_SLEEP_MS then idleCollect() end
   timeout = math.ceil(timeout)
   if not any then
     if timeout > 0 then ppoll.poll({}, timeout) end -- returns early on a signal

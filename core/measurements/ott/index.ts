@@ -20,158 +20,13 @@
 //   ott.buffer.s         2 ... 600: buffer length in seconds (original --buffLen)
 //   ott.http.timeout.ms  100 ... 120000: one HTTP transaction's timeout (original --httpTimeout)
 import { Host } from "../../host";
-import { Cell, Device, Measurement, NONE, ResultTable, RunContext } from "../types";
-import { parseNatural } from "../../util/num";
-import { Abr, Mode, Player, Protocol, SessionResult } from "./player";
-import { CycleSummary, RequestRecord, summarizeCycle } from "./scores";
+import { Device, Measurement, ResultTable, RunContext } from "../types";
+import { OTT_COLUMNS, OTT_DETAIL_COLUMNS } from "./columns";
+import { DEFAULTS, PARAMETERS, httpTimeout } from "./params";
+// A namespace import read at call time: the Lua bundle loads the player only when a session runs.
+import * as impl from "./run";
 
-export const OTT_COLUMNS = [
-  "time",
-  "bandwidth.nominal.kbps",
-  "http.code.max",
-  "http.redirectcount.max",
-  "qos.manifest",
-  "qos.content",
-  "qos.aggregate",
-  "qos.level",
-  "ott.startup.ms",
-  "bufferstalls",
-  "ott.stall.ms",
-  "ott.switches",
-  "ott.bitrate.mean.kbps",
-  "ott.throughput.kbps",
-  "ott.mos",
-  "ott.level.last",
-  "ott.segments",
-  "ott.segments.failed",
-];
-
-export const OTT_DETAIL_COLUMNS = [
-  "time",
-  "url",
-  "ott.request",
-  "ott.level",
-  "octets.layer7",
-  "http.code",
-  "http.redirectcount",
-  "ott.ttfb.ms",
-  "ott.download.ms",
-  "ott.throughput.kbps",
-  "ott.buffer.ms",
-  "ott.error",
-];
-
-const PARAMETERS: { [name: string]: string } = {
-  "content.url": "*",
-  "ott.protocol": "auto,hls,dash,mss",
-  "ott.mode": "adaptive,fixed,parallel",
-  "ott.abr": "throughput,buffer",
-  "ott.level": "0 ... 63",
-  "ott.buffer.s": "2 ... 600",
-  "ott.http.timeout.ms": "100 ... 120000",
-};
-
-/** A player's usual choices: detect the format, adapt by throughput, 30 s buffer, 10 s per request. */
-const DEFAULTS: { [name: string]: string } = {
-  "ott.protocol": "auto",
-  "ott.mode": "adaptive",
-  "ott.abr": "throughput",
-  "ott.level": "0",
-  "ott.buffer.s": "30",
-  "ott.http.timeout.ms": "10000",
-};
-
-function num(v: number | undefined): Cell {
-  return v === undefined ? NONE : v;
-}
-
-function round1(v: number | undefined): Cell {
-  return v === undefined ? NONE : Math.floor(v * 10 + 0.5) / 10;
-}
-
-export function summaryRow(timeMs: number, c: CycleSummary): Cell[] {
-  return [
-    timeMs,
-    num(c.nominalKbps),
-    num(c.httpCodeMax),
-    num(c.redirectMax),
-    num(c.qosManifest),
-    num(c.qosContent),
-    num(c.qosAggregate),
-    c.qosLevel,
-    num(c.startupMs === undefined ? undefined : Math.floor(c.startupMs + 0.5)),
-    c.stalls,
-    Math.floor(c.stallMs + 0.5),
-    c.switches,
-    round1(c.avgKbps),
-    round1(c.throughputKbps),
-    num(c.mos),
-    num(c.lastLevel),
-    c.segments,
-    c.failed,
-  ];
-}
-
-export function detailRow(r: RequestRecord): Cell[] {
-  const dl = r.endMs - r.startMs;
-  return [
-    r.wallMs,
-    r.url,
-    r.kind,
-    r.level >= 0 ? r.level : NONE,
-    r.bytes,
-    r.status > 0 ? r.status : NONE,
-    r.redirects,
-    r.ttfbMs !== undefined ? Math.floor(r.ttfbMs * 10 + 0.5) / 10 : NONE,
-    Math.floor(dl * 10 + 0.5) / 10,
-    dl > 0 && r.error === undefined ? round1((r.bytes * 8) / dl) : NONE,
-    r.bufferMs !== undefined ? Math.floor(r.bufferMs + 0.5) : NONE,
-    r.error !== undefined ? r.error : NONE,
-  ];
-}
-
-function httpTimeout(params: { [name: string]: string }): number {
-  const v = params["ott.http.timeout.ms"];
-  const n = v !== undefined ? parseNatural(v) : undefined;
-  return n !== undefined ? n : 10000;
-}
-
-async function session(ctx: RunContext): Promise<SessionResult> {
-  const host = ctx.host;
-  const p = ctx.params;
-  const endWall = ctx.run.endMs !== undefined ? ctx.run.endMs : host.now() + 10000;
-  const level = parseNatural(p["ott.level"]);
-  const buf = parseNatural(p["ott.buffer.s"]);
-  const player = new Player(host, {
-    url: p["content.url"],
-    protocol: p["ott.protocol"] as Protocol,
-    mode: p["ott.mode"] as Mode,
-    abr: p["ott.abr"] as Abr,
-    level: level !== undefined ? level : 0,
-    bufferMs: (buf !== undefined ? buf : 30) * 1000,
-    httpTimeoutMs: httpTimeout(p),
-    endMono: host.mono() + (endWall - host.now()),
-    stopped: ctx.stopped,
-    cancel: ctx.cancel,
-    log: ctx.log,
-  });
-  return player.run();
-}
-
-/** One summary row per cycle of `periodMs` (the whole session when absent). */
-export function summaryRows(s: SessionResult, periodMs: number | undefined): Cell[][] {
-  const rows: Cell[][] = [];
-  const p = periodMs !== undefined && periodMs > 0 ? periodMs : s.endMs > 0 ? s.endMs : 1;
-  let from = 0;
-  let k = 0;
-  while (k === 0 || from < s.endMs) {
-    const to = from + p;
-    rows.push(summaryRow(s.wallStart + from, summarizeCycle(s, from, to)));
-    from = to;
-    k = k + 1;
-  }
-  return rows;
-}
+export { OTT_COLUMNS, OTT_DETAIL_COLUMNS } from "./columns";
 
 function capable(host: Host): boolean {
   return host.httpGet !== undefined;
@@ -219,14 +74,5 @@ export const ott: Measurement = {
         ]
       : [],
   maxDurationMs: (params, spanMs) => spanMs + 2 * httpTimeout(params) + 1000,
-  run: async (ctx: RunContext): Promise<ResultTable> => {
-    const s = await session(ctx);
-    const endWall = ctx.host.now();
-    if (ctx.variant["output"] === "detail") {
-      const rows: Cell[][] = [];
-      for (const r of s.requests) rows.push(detailRow(r));
-      return { columns: OTT_DETAIL_COLUMNS, rows: rows, startMs: s.wallStart, endMs: endWall };
-    }
-    return { columns: OTT_COLUMNS, rows: summaryRows(s, ctx.run.periodMs), startMs: s.wallStart, endMs: endWall };
-  },
+  run: (ctx: RunContext): Promise<ResultTable> => impl.runOtt(ctx),
 };

@@ -5,61 +5,19 @@
 //   tracelb-ip4/-ip6           every load-balanced path: scamper tracelb
 // The protocol constraint lists what that tool supports (udp, icmp, tcp). A silent or
 // unreachable path is a result (timeouts "*", flags "!H"...; destination.reached False).
-import { ToolSet } from "../../host";
-import { exec } from "../../host-async";
-import { ProbeError, asProbeError } from "../../util/errors";
 import { fmtNum, parseNatural } from "../../util/num";
-import { CapabilityTemplate, Cell, Device, Measurement, NONE, ResultTable, RunContext, Variant, variantFamily } from "../types";
+import { CapabilityTemplate, Device, Measurement, ResultTable, RunContext, Variant } from "../types";
 import { P_DEST4, P_DEST6, ToolRef } from "../target";
-import { splitLines } from "../../tools/text";
 import {
-  HOPS_MAX, PARIS_SPORT, P_HOPS, P_PROTOCOL, P_QUERIES, P_SPORT, P_WAIT, QUERIES_MAX, SPORT_MAX, SPORT_MIN, TraceMode, WAIT_MAX_S, traceArgvOf, traceBudgetMs,
-  traceProtocols, tracePlan,
+  HOPS_MAX, PARIS_SPORT, P_HOPS, P_PROTOCOL, P_QUERIES, P_SPORT, P_WAIT, QUERIES_MAX, SPORT_MAX, SPORT_MIN, TraceMode, WAIT_MAX_S, traceProtocols,
 } from "./argv";
-import { parseTraces } from "./parse";
-import { Trace } from "./types";
+import { traceColumns } from "./columns";
+import { traceTool } from "./tool";
+// A namespace import read at call time: the Lua bundle loads the parsers only when a trace runs.
+import * as impl from "./run";
 
-const COL_HOP = "traceroute.hop";
-const COL_PROBE = "traceroute.probe";
-const COL_FLAG = "traceroute.flag";
-const COL_REACHED = "destination.reached";
-
-export function traceColumns(family: number): string[] {
-  return [COL_HOP, COL_PROBE, family === 4 ? "intermediate.ip4" : "intermediate.ip6", "rtt.us", COL_FLAG, COL_REACHED];
-}
-
-function ref(tools: ToolSet, name: string): ToolRef | undefined {
-  const t = tools[name];
-  if (t === undefined) return undefined;
-  const r: ToolRef = { name: name, path: t.path, flavour: t.flavour };
-  if (t.version !== undefined) r.version = t.version;
-  if (t.flags !== undefined) r.flags = t.flags;
-  return r;
-}
-
-function supportsFamily(t: ToolRef, family: number): boolean {
-  if (t.flavour === "scamper" || family === 4 || t.name === "traceroute6") return true;
-  return t.flags === undefined || t.flags.indexOf("-6") >= 0;
-}
-
-/** The tool used for `mode` and `family` on this device, or undefined. */
-export function traceTool(tools: ToolSet, mode: TraceMode, family: number): ToolRef | undefined {
-  const names = mode === "classic" ? ["traceroute", "traceroute6", "scamper"] : mode === "paris" ? ["scamper", "traceroute", "traceroute6"] : ["scamper"];
-  for (const n of names) {
-    const t = ref(tools, n);
-    if (t === undefined) continue;
-    if (n === "traceroute6" && family === 4) continue;
-    if (!supportsFamily(t, family)) continue;
-    if (traceProtocols(t, mode).length > 0) return t;
-  }
-  return undefined;
-}
-
-/** The variant's mode as the argv builder names it ("tracelb" → "lb"). */
-function modeOf(v: Variant): TraceMode {
-  const m = v["mode"];
-  return m === "tracelb" ? "lb" : m === "paris" ? "paris" : "classic";
-}
+export { traceColumns } from "./columns";
+export { traceTool } from "./tool";
 
 function template(tool: ToolRef, mode: TraceMode, family: number): CapabilityTemplate {
   const fam = family === 4 ? "ip4" : "ip6";
@@ -81,55 +39,6 @@ function template(tool: ToolRef, mode: TraceMode, family: number): CapabilityTem
   if (mode === "paris") d[P_SPORT] = fmtNum(PARIS_SPORT);
   const variant: Variant = { family: family === 4 ? "4" : "6", mode: mode === "lb" ? "tracelb" : mode, tool: tool.name };
   return { label: label, variant: variant, when: "now ... future", parameters: p, results: traceColumns(family), defaults: d };
-}
-
-/** One row per (hop, probe): hop, probe number (1-based), address, RTT, flag, reached. */
-export function traceRows(t: Trace): Cell[][] {
-  const rows: Cell[][] = [];
-  for (const h of t.hops) {
-    let k = 0;
-    for (const p of h.probes) {
-      k = k + 1;
-      const timeout = p.addr === undefined && p.rttUs === undefined;
-      const flag = timeout ? "*" : p.flag !== undefined ? p.flag : "";
-      rows.push([h.ttl, k, p.addr !== undefined ? p.addr : NONE, p.rttUs !== undefined ? p.rttUs : NONE, flag, t.reached]);
-    }
-  }
-  return rows;
-}
-
-function firstLine(text: string): string {
-  for (const l of splitLines(text)) if (l.trim().length > 0) return l.trim();
-  return "";
-}
-
-async function runTrace(ctx: RunContext): Promise<ResultTable> {
-  const host = ctx.host;
-  const mode = modeOf(ctx.variant);
-  const family = variantFamily(ctx.variant);
-  const tool = ref(ctx.device.tools, ctx.variant["tool"]);
-  if (tool === undefined) throw new ProbeError("ENOTOOL", "no " + ctx.variant["mode"] + " traceroute tool on this device");
-  const plan = tracePlan(tool, ctx.params, mode);
-  if (plan.dest.family !== family) throw new ProbeError("ESPEC", "address family does not match the capability (IPv" + fmtNum(family) + ")", plan.dest.field);
-  const argv = traceArgvOf(tool, plan);
-  ctx.log("debug", argv.join(" "));
-  const start = host.now();
-  const res = await exec(host, argv, { timeoutMs: traceBudgetMs(tool, plan), maxBytes: 1048576 }, ctx.cancel);
-  const end = host.now();
-  const columns = traceColumns(family);
-  let traces: Trace[] = [];
-  try {
-    traces = parseTraces(tool.flavour, tool.flavour === "scamper" ? res.stdout : res.stdout + "\n" + res.stderr);
-  } catch (e) {
-    ctx.log("warn", "no trace in the output: " + asProbeError(e).message);
-  }
-  if (traces.length === 0 || traces[0].hops.length === 0) {
-    // The tool could not trace at all (no route, network unreachable): a result, no hops.
-    const why = firstLine(res.stderr);
-    if (res.code !== 0 && why.length > 0) ctx.log("info", why);
-    return { columns: columns, rows: [[NONE, NONE, NONE, NONE, "!N", false]], startMs: start, endMs: end };
-  }
-  return { columns: columns, rows: traceRows(traces[0]), startMs: start, endMs: end };
 }
 
 export const traceroute: Measurement = {
@@ -155,7 +64,7 @@ export const traceroute: Measurement = {
     }
     return out;
   },
-  run: runTrace,
+  run: (ctx: RunContext): Promise<ResultTable> => impl.runTrace(ctx),
   graceMs: 5000,
   maxDurationMs: (params: { [name: string]: string }, spanMs: number): number => {
     const h = params[P_HOPS] !== undefined ? parseNatural(params[P_HOPS]) : undefined;

@@ -4,9 +4,7 @@
 import { CapabilityTemplate, Device, Variant } from "../types";
 import { fmtNum } from "../../util/num";
 import { logGroupOf, TCP_LEVELS } from "./groups";
-import { groupResults, P_ROWS, ROWS_DEFAULT, ROWS_MAX } from "./run";
-import { CAPTURE_RESULTS, P_IFACE, tstatBinary } from "./capture";
-import { STATUS_RESULTS } from "./status";
+import { CAPTURE_RESULTS, P_IFACE, P_ROWS, ROWS_DEFAULT, ROWS_MAX, STATUS_RESULTS, groupResults, tstatBinary } from "./names";
 
 function logTemplate(label: string, variant: Variant): CapabilityTemplate {
   const g = logGroupOf(variant);

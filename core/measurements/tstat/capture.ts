@@ -7,13 +7,9 @@ import { Cell, NONE, ResultTable, RunContext } from "../types";
 import { TstatOutput, parseTstatOutput } from "./output";
 import { runningTstat, started } from "./procs";
 import { sleepCancel } from "./wait";
+import { CAPTURE_RESULTS, P_IFACE, tstatBinary } from "./names";
 
-export const P_IFACE = "observer.interface";
-
-export const CAPTURE_RESULTS = [
-  "start", "end", P_IFACE, "tstat.capture.started", "tstat.pid", "tstat.exit.code", "tstat.packets",
-  "tstat.flows.tcp", "tstat.flows.udp", "tstat.outdir.count", "tstat.outdir", "tstat.message",
-];
+export { CAPTURE_RESULTS, P_IFACE, tstatBinary } from "./names";
 
 /** Interface names as the kernel allows them (no '/', no blanks, not an option). */
 export function checkInterface(name: string): void {
@@ -25,13 +21,6 @@ export function checkInterface(name: string): void {
     if (!alnum && ch !== "." && ch !== "_" && ch !== "-" && ch !== "@" && ch !== ":") bad = true;
   }
   if (bad) throw new ProbeError("EPARAM", "not an interface name: '" + name + "'", P_IFACE);
-}
-
-export function tstatBinary(ctx: { device: { options: { [k: string]: string }; tools: { [k: string]: { path: string } | undefined } } }): string | undefined {
-  const b = ctx.device.options["tstat.binary"];
-  if (b !== undefined && b.length > 0) return b;
-  const t = ctx.device.tools["tstat"];
-  return t !== undefined ? t.path : undefined;
 }
 
 /** Tstat's command line: live capture on `iface` into logDir, with the conf files when given. */

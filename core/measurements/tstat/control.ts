@@ -6,7 +6,10 @@
 // first edit, so a probe killed mid-specification restores it at its next start (recover).
 import { Host } from "../../host";
 import { ProbeError } from "../../util/errors";
-import { digest128 } from "../../util/hash";
+import { ConfPaths, confPaths } from "./names";
+
+export { confPaths } from "./names";
+export type { ConfPaths } from "./names";
 import { parseNum } from "../../util/num";
 import { ConfEdit, setConf } from "./conf";
 import { readText, readTextMaybe, removeMaybe, writeAtomic } from "./fsa";
@@ -15,23 +18,6 @@ import { readText, readTextMaybe, removeMaybe, writeAtomic } from "./fsa";
 export const MAX_CONF_BYTES = 262144;
 
 const MAGIC = "miniprobe-tstat-restore 1";
-
-export interface ConfPaths {
-  conf: string;
-  /** Where the original text waits while an edit is in force. */
-  state: string;
-}
-
-/** From the device options tstat.runtimeConf and tstat.stateDir (default: next to the conf). */
-export function confPaths(options: { [key: string]: string }): ConfPaths | undefined {
-  const conf = options["tstat.runtimeConf"];
-  if (conf === undefined || conf.length === 0) return undefined;
-  const dir = options["tstat.stateDir"];
-  const state = dir !== undefined && dir.length > 0
-    ? dir + "/tstat-restore-" + digest128(conf).substring(0, 16)
-    : conf + ".miniprobe-restore";
-  return { conf: conf, state: state };
-}
 
 /** The state file: a magic line, the conf's path, then the original text exactly. */
 export function formatState(conf: string, original: string): string {

@@ -12,12 +12,18 @@ import { CapabilityTemplate, Device, Measurement, ResultTable, RunContext, Varia
 import { allTemplates, tstatCapabilities } from "./capabilities";
 import { elementsOf, HTTP, TCP_CORE, TCP_E2E, TCP_IDS, TCP_LAYER7, TCP_OPTIONS, TCP_P2P, UDP, HTTP_KIND } from "./columns";
 import { logGroupOf } from "./groups";
-import { runLog, P_ROWS } from "./run";
-import { runCapture } from "./capture";
-import { runStatus } from "./status";
+import { P_ROWS, confPaths } from "./names";
+// A namespace import read at call time: the Lua bundle loads Tstat's code only when it runs.
+import * as impl from "./impl";
 
-export { recover } from "./control";
-export { correlateFlows, CORRELATE_COLUMNS } from "./correlate";
+/**
+ * At the start of the probe (agent or CLI), before any specification: puts back a
+ * runtime.conf that a killed probe left edited. Returns true when it restored one.
+ */
+export function recover(host: Host, options: { [key: string]: string }, log: (msg: string) => void): Promise<boolean> {
+  if (confPaths(options) === undefined) return Promise.resolve(false);
+  return impl.recover(host, options, log);
+}
 
 function elements(): Element[] {
   const out: Element[] = [
@@ -68,9 +74,9 @@ export const tstat: Measurement = {
   run: (ctx: RunContext): Promise<ResultTable> => {
     const v = variantOf(ctx);
     const g = logGroupOf(v);
-    if (g !== undefined) return runLog(ctx, g);
-    if (v["group"] === "capture") return runCapture(ctx);
-    if (v["group"] === "status") return runStatus(ctx);
+    if (g !== undefined) return impl.runLog(ctx, g);
+    if (v["group"] === "capture") return impl.runCapture(ctx);
+    if (v["group"] === "status") return impl.runStatus(ctx);
     return Promise.reject(new ProbeError("ECAP", "no Tstat capability for variant group '" + (v["group"] !== undefined ? v["group"] : "") + "'"));
   },
 };

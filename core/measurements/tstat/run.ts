@@ -6,22 +6,13 @@ import { ProbeError } from "../../util/errors";
 import { parseNatural } from "../../util/num";
 import { fmtNum } from "../../util/num";
 import { ResultTable, RunContext } from "../types";
-import { HTTP_KIND, resultNames } from "./columns";
 import { acquire, confPaths, release } from "./control";
+import { P_ROWS, ROWS_DEFAULT, ROWS_MAX, groupResults } from "./names";
+
+export { P_ROWS, ROWS_DEFAULT, ROWS_MAX, groupResults } from "./names";
 import { LogGroup } from "./groups";
 import { GroupReader, READER_DEFAULTS, ReaderOptions } from "./reader";
 import { sleepCancel } from "./wait";
-
-export const P_ROWS = "tstat.rows.max";
-export const ROWS_MAX = 1000000;
-export const ROWS_DEFAULT = "10000";
-
-/** Result columns of a log group's capability. */
-export function groupResults(g: LogGroup): string[] {
-  const names = resultNames(g.cols);
-  if (!g.withKind) return names;
-  return [HTTP_KIND].concat(names);
-}
 
 function optNat(opts: { [k: string]: string }, key: string, dflt: number): number {
   const v = opts[key];

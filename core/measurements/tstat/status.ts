@@ -8,12 +8,9 @@ import { readTextMaybe, statMaybe } from "./fsa";
 import { LogTail } from "./tail";
 import { listOutDirs } from "./outdir";
 import { runningTstat, started } from "./procs";
-import { tstatBinary } from "./capture";
+import { STATUS_RESULTS, tstatBinary } from "./names";
 
-export const STATUS_RESULTS = [
-  "time", "tstat.running", "tstat.pid", "tstat.outdir", "tstat.log.level", "tstat.conf.log", "tstat.conf.options",
-  "tstat.restore.pending",
-];
+export { STATUS_RESULTS } from "./names";
 
 /** "key=value key=value" of a section's switches, in file order. */
 export function switchesText(text: string, section: string): string {

@@ -1,0 +1,36 @@
+// The columns of the two OTT capabilities (the original probe's, then QoE), in order.
+export const OTT_COLUMNS = [
+  "time",
+  "bandwidth.nominal.kbps",
+  "http.code.max",
+  "http.redirectcount.max",
+  "qos.manifest",
+  "qos.content",
+  "qos.aggregate",
+  "qos.level",
+  "ott.startup.ms",
+  "bufferstalls",
+  "ott.stall.ms",
+  "ott.switches",
+  "ott.bitrate.mean.kbps",
+  "ott.throughput.kbps",
+  "ott.mos",
+  "ott.level.last",
+  "ott.segments",
+  "ott.segments.failed",
+];
+
+export const OTT_DETAIL_COLUMNS = [
+  "time",
+  "url",
+  "ott.request",
+  "ott.level",
+  "octets.layer7",
+  "http.code",
+  "http.redirectcount",
+  "ott.ttfb.ms",
+  "ott.download.ms",
+  "ott.throughput.kbps",
+  "ott.buffer.ms",
+  "ott.error",
+];
