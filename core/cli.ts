@@ -176,6 +176,7 @@ export async function runCli(host: Host, argv: string[]): Promise<number> {
       return EXIT_USAGE;
     }
   }
+  if (host.setLogLevel !== undefined) host.setLogLevel(cfg.logLevel as "debug" | "info" | "warn" | "error");
   // Command-line options win over the file.
   for (const k of Object.keys(cfg.tools)) if (toolPaths[k] === undefined) toolPaths[k] = cfg.tools[k];
   if (probeId === undefined && configPath !== "") probeId = probeIdOf(cfg, host);

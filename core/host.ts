@@ -224,6 +224,8 @@ export interface Host {
   setTimer(ms: number, cb: () => void): number;
   clearTimer(id: number): void;
   log(level: "debug" | "info" | "warn" | "error", msg: string): void;
+  /** Drops log lines below `level` from now on (the configuration's logLevel); hosts start at "info". */
+  setLogLevel?(level: "debug" | "info" | "warn" | "error"): void;
   /** Program output (the CLI's stdout). */
   write(text: string): void;
   /**

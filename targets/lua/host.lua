@@ -2061,10 +2061,15 @@ function M.createHost(opts)
   host.mono = method(host, monoMs)
   host.setTimer = method(host, function(ms, cb) return addTimer(ms, cb) end)
   host.clearTimer = method(host, function(id) removeTimer(id) end)
+  -- no timestamps: on a router procd hands stderr to logd, which dates every line
+  local levels = { debug = 0, info = 1, warn = 2, error = 3 }
+  local minLevel = levels[opts.logLevel or "info"] or 1
   host.log = method(host, function(level, msg)
+    if (levels[level] or 3) < minLevel then return end
     io.stderr:write("[" .. tostring(level) .. "] " .. tostring(msg) .. "\n")
     io.stderr:flush()
   end)
+  host.setLogLevel = method(host, function(level) minLevel = levels[level] or minLevel end)
   host.write = method(host, function(text)
     io.stdout:write(text)
     io.stdout:flush()

@@ -36,7 +36,7 @@ const LEVELS = { debug: 0, info: 1, warn: 2, error: 3 };
 
 export function createHost(opts: NodeHostOptions = {}): Host {
   const mono = (): number => performance.now();
-  const minLevel = LEVELS[opts.logLevel ?? "info"];
+  let minLevel = LEVELS[opts.logLevel ?? "info"];
   const timers = makeTimers(mono);
   installSignalListeners();
 
@@ -60,6 +60,9 @@ export function createHost(opts: NodeHostOptions = {}): Host {
     log(level, msg) {
       if ((LEVELS[level] ?? 3) < minLevel) return;
       process.stderr.write(`${new Date().toISOString()} ${level} ${msg}\n`);
+    },
+    setLogLevel(level) {
+      minLevel = LEVELS[level] ?? minLevel;
     },
     write(text: string) {
       process.stdout.write(text);

@@ -56,7 +56,7 @@ function rssKb(): number | undefined {
 }
 
 export function createHost(opts: QuickJsHostOptions = {}): Host {
-  const minLevel = LEVELS[opts.logLevel ?? "info"];
+  let minLevel = LEVELS[opts.logLevel ?? "info"];
   const tmpDir = opts.tmpDir ?? std.getenv("TMPDIR") ?? "/tmp";
 
   const log = (level: "debug" | "info" | "warn" | "error", msg: string): void => {
@@ -133,6 +133,9 @@ export function createHost(opts: QuickJsHostOptions = {}): Host {
     setTimer: timers.setTimer,
     clearTimer: timers.clearTimer,
     log,
+    setLogLevel(level): void {
+      minLevel = LEVELS[level] ?? minLevel;
+    },
     write(text: string): void {
       std.out.puts(text);
       std.out.flush();
