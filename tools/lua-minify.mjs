@@ -18,7 +18,8 @@ const NEVER_GENERATE = new Set(["goto", "self", "arg"]);
 // Kept as written: `self` by request of the callers (and it is implicit in `a:b()`
 // methods); `arg` because Lua 5.1 (LUA_COMPAT_VARARG) gives every vararg function a hidden
 // local `arg` while LuaJIT does not, so renaming a local `arg` could change which one a
-// reference means on one of the two runtimes.
+// reference means on one of the two runtimes. Never renaming any `arg` (and never
+// generating it) leaves every `arg` reference meaning what it meant on both.
 const FIXED = new Set(["self", "arg"]);
 
 export class LuaMinifyError extends Error {
@@ -402,13 +403,9 @@ class Parser {
     this.open();
     if (method) this.declareImplicit("self", open);
     const params = [];
-    let vararg = false;
     if (!this.is(")")) {
       for (;;) {
-        if (this.accept("...")) {
-          vararg = true;
-          break;
-        }
+        if (this.accept("...")) break;
         params.push(this.nameTok());
         if (!this.accept(",")) break;
       }
@@ -416,8 +413,6 @@ class Parser {
     const act = this.p;
     this.expect(")");
     for (const nt of params) this.declare(nt, act);
-    // Lua 5.1's LUA_COMPAT_VARARG hidden local, see FIXED.
-    if (vararg) this.declareImplicit("arg", act);
     this.block();
     this.expect("end");
     this.close();
