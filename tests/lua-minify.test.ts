@@ -219,6 +219,10 @@ test("input it cannot parse is a LuaMinifyError with the line", (t) => {
   }
 });
 
+test("CRLF line endings, and a short comment that ends at \\r", (t) => {
+  sameBehaviour(t, "local crlfValue = 1 -- comment\r\nprint(crlfValue, [[a\r\nb]])\r-- old Mac line\rprint('done')\r\n", { gone: ["crlfValue"] });
+});
+
 test("a shebang line is kept", (t) => {
   t.is(minify("#!/usr/bin/lua\nlocal someValue = 1 print(someValue)\n"), "#!/usr/bin/lua\nlocal e=1 print(e)\n");
 });
@@ -233,7 +237,11 @@ function minifiedCopy(t: import("ava").ExecutionContext, file: string): string |
     return undefined;
   }
   const out = join(dir, file.replace(/\//g, "_"));
-  writeFileSync(out, minify(readFileSync(file, "latin1")), "latin1");
+  const src = readFileSync(file, "latin1");
+  const min = minify(src);
+  t.is(minify(src), min, "same bytes every time");
+  t.true(min.length < src.length * 0.75, `${src.length} -> ${min.length} bytes`);
+  writeFileSync(out, min, "latin1");
   const luac = spawnSync("luac5.1", ["-p", out], { encoding: "utf8" });
   t.is(luac.status, 0, `luac5.1 -p: ${luac.stderr}`);
   return out;
