@@ -9,6 +9,7 @@ import { join } from "node:path";
 // @ts-expect-error plain ESM tool without type declarations
 import { dropBundleModules, LuaMinifyError, minifyLua } from "../tools/lua-minify.mjs";
 import { loadVectors, vectorInput } from "../tools/testkit/runtimes.ts";
+import { canonicalAst, loadLuaparse } from "./fixtures/lua-minify/canonical-ast.ts";
 
 const minify = minifyLua as (src: string) => string;
 const LUAS = ["lua5.1", "luajit"];
@@ -286,6 +287,21 @@ test("dist/vectors.lua minified: the vector runner prints the same lines", (t) =
     const before = run("dist/vectors.lua");
     t.true(before.split("\n").length > 1000, `${lua}: ${before.length} bytes of output`);
     t.is(run(min), before, lua);
+  }
+});
+
+test("an independent parser (luaparse) sees the same program in both bundles, up to local names", (t) => {
+  const luaparse = loadLuaparse();
+  if (!luaparse) return t.fail("luaparse not installed (devDependency luaparse@0.3.1, or LUAPARSE_DIR)");
+  for (const file of ["dist/miniprobe.lua", "dist/vectors.lua"]) {
+    if (!existsSync(file)) return t.fail(`${file} not built (node tools/build.mjs)`);
+    const src = readFileSync(file, "latin1");
+    const before = canonicalAst(luaparse, src);
+    const after = canonicalAst(luaparse, minify(src));
+    // Not t.is: a diff of two megabytes of JSON helps nobody; say where they part.
+    let at = 0;
+    while (at < before.length && before[at] === after[at]) at++;
+    t.true(before === after, `${file}: first difference at ${at}: ${before.slice(at - 200, at + 100)} / ${after.slice(at - 200, at + 100)}`);
   }
 });
 
