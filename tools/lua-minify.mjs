@@ -217,7 +217,7 @@ class Parser {
   declare(tokIdx, act) {
     const name = this.toks[tokIdx].v;
     const v = { name, fixed: FIXED.has(name), refs: 1, act, last: act, order: this.allVars.length, newName: name };
-    if (tokIdx >= 0) this.vars[tokIdx] = v;
+    this.vars[tokIdx] = v;
     this.allVars.push(v);
     this.scope.names.set(name, v);
     return v;
