@@ -6,6 +6,7 @@ import { gzipSync } from "node:zlib";
 import { rollup } from "rollup";
 import { register } from "tsx/esm/api";
 import { compactLua, eagerClosure, lazyBundle, splitTstlBundle } from "./lua-bundle.mjs";
+import { minifyLua } from "./lua-minify.mjs";
 
 // Modules the Lua bundle hands out as proxies, loaded on first use (see tools/lua-bundle.mjs).
 const LUA_LAZY = [
@@ -42,14 +43,18 @@ for (const [cmd, args] of steps) {
   const vec = "dist/vectors.lua";
   writeFileSync(vec, compactLua(readFileSync(vec, "utf8")) + "\n");
   const f = "dist/miniprobe.lua";
-  const b = splitTstlBundle(readFileSync(f, "utf8"));
+  const tstl = readFileSync(f, "utf8");
+  // The eager bundle as TSTL wrote it (line numbers and names intact): for debugging, and
+  // the reference the minifier's tests compare the shipped bundle with.
+  writeFileSync("dist/miniprobe.tstl.lua", compactLua(tstl) + "\n");
+  const b = splitTstlBundle(tstl);
   for (const m of b.modules) m.body = compactLua(m.body);
-  writeFileSync(f, lazyBundle(b, { lazy: LUA_LAZY }));
+  writeFileSync(f, lazyBundle(b, { lazy: LUA_LAZY, minify: minifyLua }));
   const eager = eagerClosure(b, LUA_LAZY);
   const bytes = (names) => b.modules.filter((m) => names.includes(m.name)).reduce((n, m) => n + m.body.length, 0);
   console.log(`dist/miniprobe.lua: ${eager.length} of ${b.modules.length} modules loaded at start (${bytes(eager)} of ${bytes(b.modules.map((m) => m.name))} bytes)`);
 }
-for (const f of ["dist/miniprobe.js", "dist/miniprobe.lua", "dist/vectors.js", "dist/vectors.lua"]) {
+for (const f of ["dist/miniprobe.js", "dist/miniprobe.lua", "dist/miniprobe.tstl.lua", "dist/vectors.js", "dist/vectors.lua"]) {
   if (!existsSync(f)) continue;
   const size = statSync(f).size;
   const gz = gzipSync(readFileSync(f)).length;

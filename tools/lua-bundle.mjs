@@ -179,13 +179,14 @@ function checkLazyUses(modules, lazy) {
 
 /**
  * The lazy bundle: loader, module index, entry call, then every module's source in one
- * long comment. `lazy` names modules that `require` hands out as proxies.
+ * long comment. `lazy` names modules that `require` hands out as proxies; `minify`
+ * rewrites each module's chunk (tools/lua-minify.mjs: local names, whitespace).
  */
-export function lazyBundle({ modules, entry }, { lazy = [], banner = "" } = {}) {
+export function lazyBundle({ modules, entry }, { lazy = [], banner = "", minify = (s) => s } = {}) {
   const names = new Set(modules.map((m) => m.name));
   for (const l of lazy) if (!names.has(l)) throw new Error(`lua-bundle: lazy module ${l} is not in the bundle`);
   checkLazyUses(modules, lazy);
-  const segs = modules.map((m) => ({ name: m.name, text: `local require = ...\nreturn function(...)\n${m.body}\nend\n` }));
+  const segs = modules.map((m) => ({ name: m.name, text: minify(`local require = ...\nreturn function(...)\n${m.body}\nend\n`) }));
   const all = segs.map((s) => s.text).join("");
   let level = 1;
   while (all.includes("]" + "=".repeat(level) + "]")) level++;
