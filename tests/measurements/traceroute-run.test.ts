@@ -121,8 +121,14 @@ for (const rt of runtimes) {
       for (const a of hops(rows).get(2) ?? []) second.add(a);
     }
     t.is(second.size, 1, `${rt.name}: Paris keeps one path through the load balancer across runs: ${[...second]}`);
-    const lb = await runOnce(rt, lb4("10.99.3.2"), tp.inProbe, 120000);
-    const h = hops(rowsOf(lb.msg));
+    // tracelb is probabilistic, and the topology forwards in userspace: on a busy machine a
+    // run can lose enough probes to miss a branch. Up to three runs, their hops united.
+    const h = new Map<number, Set<string>>();
+    for (let i = 0; i < 3 && !(h.get(2)?.size === 2 && h.get(3)?.size === 2); i++) {
+      const lb = await runOnce(rt, lb4("10.99.3.2"), tp.inProbe, 120000);
+      for (const [hop, addrs] of hops(rowsOf(lb.msg))) for (const a of addrs) (h.get(hop) ?? h.set(hop, new Set()).get(hop)!).add(a);
+      if (i > 0) t.log(`${rt.name}: tracelb run ${i + 1} needed`);
+    }
     t.true(h.get(2)?.has("10.99.12.2") && h.get(2)?.has("10.99.112.2"), `${rt.name} tracelb hop 2: ${[...(h.get(2) ?? [])]}`);
     t.true(h.get(3)?.has("10.99.23.3") && h.get(3)?.has("10.99.123.3"), `${rt.name} tracelb hop 3: ${[...(h.get(3) ?? [])]}`);
   });
