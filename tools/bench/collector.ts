@@ -79,6 +79,26 @@ function bounded<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(t));
 }
 
+/** A measured rate, with how busy this process was meanwhile (event loop, CPU of all its threads). */
+export interface Rate {
+  rate: number;
+  /** Event loop utilization, 0..1. */
+  elu: number;
+  /** CPU time of this process over wall time (1 = one core). */
+  cpu: number;
+}
+
+function measuring(): (reports: number) => Rate {
+  const t0 = performance.now();
+  const e0 = performance.eventLoopUtilization();
+  const c0 = process.cpuUsage();
+  return (reports) => {
+    const ms = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    return { rate: reports / (ms / 1000), elu: performance.eventLoopUtilization(e0).utilization, cpu: (c.user + c.system) / 1000 / ms };
+  };
+}
+
 function portOf(url: string): number {
   return Number(new URL(url).port);
 }
@@ -95,8 +115,8 @@ async function withMosquitto<T>(fn: (m: Mosquitto, url: string) => Promise<T>): 
 }
 
 /** The raw rate: the same probes into the broker, one plain QoS 1 subscriber (mqtt.js, as the collector's broker client) counting in this process. */
-async function rawRate(kind: BrokerKind): Promise<number> {
-  const measure = async (url: string): Promise<number> => {
+export async function rawRate(kind: BrokerKind): Promise<Rate> {
+  const measure = async (url: string): Promise<Rate> => {
     // MQTT 5 with the collector's receive window on mosquitto; aedes speaks 3.1.1 only.
     const v5 = { protocolVersion: 5, properties: { receiveMaximum: 1000 } } as const;
     const sub = mqtt.connect(url, { clientId: "bench-sub", clean: true, reconnectPeriod: 0, ...(kind === "mosquitto" ? v5 : { protocolVersion: 4 as const }) });
@@ -112,10 +132,10 @@ async function rawRate(kind: BrokerKind): Promise<number> {
       }));
       const load = await startLoad(portOf(url));
       try {
-        const t0 = performance.now();
+        const done = measuring();
         await load.go();
         await bounded(all, RUN_TIMEOUT_MS, `raw ${kind}: ${got}/${TOTAL} delivered`);
-        return TOTAL / ((performance.now() - t0) / 1000);
+        return done(TOTAL);
       } finally {
         load.stop();
       }
@@ -145,10 +165,10 @@ async function freshStore(kind: "sqlite" | "postgres", pg: PgServer, dir: string
   return pg.url.replace(/\/postgres$/, "/" + name);
 }
 
-async function ingestRate(kind: BrokerKind, storeKind: "sqlite" | "postgres", pg: PgServer, n: number): Promise<number> {
+export async function ingestRate(kind: BrokerKind, storeKind: "sqlite" | "postgres", pg: PgServer, n: number): Promise<Rate> {
   const dir = mkdtempSync(join(tmpdir(), "miniprobe-bench-"));
   const store = await freshStore(storeKind, pg, dir, n);
-  const run = async (broker: string): Promise<number> => {
+  const run = async (broker: string): Promise<Rate> => {
     const c = await Collector.start({ broker, mqttPort: 0, httpPort: 0, dataDir: dir, store, quiet: true, brokerClientId: "bench-collector" });
     try {
       let committed = 0;
@@ -162,13 +182,14 @@ async function ingestRate(kind: BrokerKind, storeKind: "sqlite" | "postgres", pg
       };
       const load = await startLoad(portOf(c.broker.url));
       try {
-        const t0 = performance.now();
-        const r = await load.go();
-        // aedes: the probe's last PUBACK came after the last commit. mosquitto: wait for the commit.
-        const ms = kind === "aedes" ? r.ms : (await bounded(all, RUN_TIMEOUT_MS, `${kind}/${storeKind}: ${committed}/${TOTAL} committed`), performance.now() - t0);
+        const done = measuring();
+        // aedes: the probe's last PUBACK comes after the last commit. mosquitto: wait for the commit.
+        await load.go();
+        if (kind === "mosquitto") await bounded(all, RUN_TIMEOUT_MS, `${kind}/${storeKind}: ${committed}/${TOTAL} committed`);
+        const rate = done(TOTAL);
         const stored = (await c.store.counts()).reports;
         if (stored !== TOTAL) throw new Error(`${kind}/${storeKind}: ${stored} reports stored, ${TOTAL} sent`);
-        return TOTAL / (ms / 1000);
+        return rate;
       } finally {
         load.stop();
       }
@@ -240,8 +261,8 @@ export async function bench(): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const pg = await startPostgres({ fsync: true });
   try {
-    const runs: Record<string, number[]> = {};
-    const add = (k: string, v: number) => (runs[k] ??= []).push(v);
+    const runs: Record<string, Rate[]> = {};
+    const add = (k: string, v: Rate) => (runs[k] ??= []).push(v);
     let n = 0;
     for (let i = 0; i < RUNS; i++) {
       for (const b of ["aedes", "mosquitto"] as const) {
@@ -250,14 +271,20 @@ export async function bench(): Promise<BenchRow[]> {
         add(b + " postgres", await ingestRate(b, "postgres", pg, ++n));
       }
     }
-    const all = (k: string) => runs[k].map((v) => Math.round(v)).join(", ");
+    // Each run's rate, and this process's event loop / CPU use in the median run.
+    const med = (k: string) => median(runs[k].map((r) => r.rate));
+    const all = (k: string) => {
+      const byRate = runs[k].slice().sort((a, b) => a.rate - b.rate);
+      const m = byRate[Math.floor(byRate.length / 2)];
+      return `runs ${runs[k].map((v) => Math.round(v.rate)).join(", ")}; collector process: event loop ${Math.round(m.elu * 100)}% busy, CPU ${m.cpu.toFixed(2)} cores`;
+    };
     const note = `${PROBES} probes x ${PER_PROBE} reports, QoS 1, ${WINDOW} in flight per probe, probes in a child process; median of ${RUNS}`;
     for (const b of ["aedes", "mosquitto"] as const) {
-      const raw = median(runs[b + " raw"]);
+      const raw = med(b + " raw");
       const base = { name: "raw pub->sub", value: raw };
-      rows.push(row(S, `${b}: raw broker pub->sub`, raw, "msg/s", undefined, `${note}; runs ${all(b + " raw")}`));
-      rows.push(row(S, `${b}: durable ingest into SQLite`, median(runs[b + " sqlite"]), "reports/s", base, "runs " + all(b + " sqlite")));
-      rows.push(row(S, `${b}: durable ingest into PostgreSQL`, median(runs[b + " postgres"]), "reports/s", base, "fsync on; runs " + all(b + " postgres")));
+      rows.push(row(S, `${b}: raw broker pub->sub`, raw, "msg/s", undefined, `${note}; ${all(b + " raw")}`));
+      rows.push(row(S, `${b}: durable ingest into SQLite`, med(b + " sqlite"), "reports/s", base, all(b + " sqlite")));
+      rows.push(row(S, `${b}: durable ingest into PostgreSQL`, med(b + " postgres"), "reports/s", base, "fsync on; " + all(b + " postgres")));
     }
     if (API_ROWS > 0) {
       const dbName = "api_bench";
