@@ -2,11 +2,12 @@
 // queries never see a transaction in progress and never wait for the writer. WAL mode; a
 // transaction settles only once its commit is fsynced (survives power loss, not only a
 // process crash), but the fsync and the WAL checkpoints run off the event loop
-// (wal-sync.ts, checkpointer.ts).
+// (wal-sync.ts, checkpointer.ts), and so do the writer's statements (sqlite-writer.ts).
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { Checkpointer } from "./checkpointer.ts";
+import { SqliteWriter } from "./sqlite-writer.ts";
 import { WalSync } from "./wal-sync.ts";
 import { Db, Queryable, Row, SqlValue, TableSpec, insertSql } from "./db.ts";
 
@@ -60,9 +61,32 @@ function bindOne(p: SqlValue): unknown {
   return typeof p === "boolean" ? (p ? 1 : 0) : p;
 }
 
+/** The writer's calls, whether its connection is here (:memory:) or in a worker thread. */
+interface Writer extends Queryable {
+  exec(sql: string): Promise<void>;
+  rollback(): Promise<void>;
+  pragma(sql: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+class LocalWriter extends Statements implements Writer {
+  async exec(sql: string): Promise<void> {
+    this.conn.exec(sql);
+  }
+  async rollback(): Promise<void> {
+    if (this.conn.inTransaction) this.conn.exec("ROLLBACK");
+  }
+  async pragma(sql: string): Promise<unknown> {
+    return this.conn.pragma(sql);
+  }
+  async close(): Promise<void> {
+    this.conn.close();
+  }
+}
+
 export class SqliteDb implements Db {
   readonly dialect = "sqlite" as const;
-  private readonly writer: Statements;
+  private readonly writer: Writer;
   private readonly reader: Statements;
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -71,22 +95,33 @@ export class SqliteDb implements Db {
   private commits = 0;
 
   constructor(readonly file: string) {
-    if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-    const w = new Database(file);
-    w.pragma("journal_mode = WAL");
-    // NORMAL: COMMIT does not fsync; tx() waits for WalSync's fsync instead (wal-sync.ts).
-    w.pragma("synchronous = NORMAL");
-    w.pragma("busy_timeout = 5000");
-    // A batch of a few thousand reports touches many index pages: keep them in memory
-    // rather than spilling them to the WAL in the middle of the transaction.
-    w.pragma("cache_size = -65536");
-    if (file !== ":memory:") {
-      this.walSync = new WalSync(file + "-wal");
-      this.checkpointer = new Checkpointer(file);
-      w.pragma("wal_autocheckpoint = 0");
+    const pragmas = [
+      "journal_mode = WAL",
+      // NORMAL: COMMIT does not fsync; tx() waits for WalSync's fsync instead (wal-sync.ts).
+      "synchronous = NORMAL",
+      "busy_timeout = 5000",
+      // A batch of a few thousand reports touches many index pages: keep them in memory
+      // rather than spilling them to the WAL in the middle of the transaction.
+      "cache_size = -65536",
+    ];
+    if (file === ":memory:") {
+      const w = new Database(file);
+      for (const p of pragmas) w.pragma(p);
+      const local = new LocalWriter(w);
+      this.writer = local;
+      this.reader = local;
+      return;
     }
-    this.writer = new Statements(w);
-    const r = file === ":memory:" ? w : new Database(file, { readonly: false });
+    mkdirSync(dirname(file), { recursive: true });
+    // Opened here once, so a file that cannot be opened fails now, and in WAL mode before
+    // the reader and the writer thread open it.
+    const probe = new Database(file);
+    probe.pragma("journal_mode = WAL");
+    probe.close();
+    this.writer = new SqliteWriter(file, [...pragmas, "wal_autocheckpoint = 0"]);
+    this.walSync = new WalSync(file + "-wal");
+    this.checkpointer = new Checkpointer(file);
+    const r = new Database(file);
     r.pragma("busy_timeout = 5000");
     this.reader = new Statements(r);
   }
@@ -117,15 +152,15 @@ export class SqliteDb implements Db {
    */
   async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
     const out = await this.serial(async () => {
-      const c = this.writer.conn;
-      c.exec("BEGIN IMMEDIATE");
+      const w = this.writer;
+      await w.exec("BEGIN IMMEDIATE");
       try {
-        const out = await fn(this.writer);
-        c.exec("COMMIT");
-        this.afterCommit();
+        const out = await fn(w);
+        await w.exec("COMMIT");
+        await this.afterCommit();
         return out;
       } catch (e) {
-        if (c.inTransaction) c.exec("ROLLBACK");
+        await w.rollback();
         throw e;
       }
     });
@@ -134,14 +169,14 @@ export class SqliteDb implements Db {
   }
 
   /** The worker's checkpoints fell behind (or it died): checkpoint here, as SQLite would have. */
-  private afterCommit(): void {
+  private async afterCommit(): Promise<void> {
     const cp = this.checkpointer;
     if (cp === undefined || ++this.commits % 16 !== 0) return;
-    if (cp.walBytes() > WAL_BOUND) this.writer.conn.pragma("wal_checkpoint(RESTART)");
+    if (cp.walBytes() > WAL_BOUND) await this.writer.pragma("wal_checkpoint(RESTART)");
   }
 
   async exec(sql: string): Promise<void> {
-    await this.write(async () => this.writer.conn.exec(sql));
+    await this.write(() => this.writer.exec(sql));
   }
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -155,7 +190,7 @@ export class SqliteDb implements Db {
     await this.walSync?.durable();
     this.walSync?.close();
     await this.checkpointer?.close();
-    if (this.reader.conn !== this.writer.conn) this.reader.conn.close();
-    this.writer.conn.close();
+    if (this.reader !== (this.writer as unknown)) this.reader.conn.close();
+    await this.writer.close();
   }
 }
