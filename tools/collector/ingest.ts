@@ -36,7 +36,7 @@ export class Ingest {
   private readonly online = new Map<string, boolean>();
 
   constructor(readonly store: Store, readonly metrics: Metrics, readonly decoder: ReportDecoder, readonly opts: IngestOptions) {
-    this.batcher = new Batcher((b) => this.commit(b), opts.maxBatch ?? 2000);
+    this.batcher = new Batcher((b) => this.commit(b), opts.maxBatch ?? 4000);
   }
 
   get pending(): number {
