@@ -22,6 +22,10 @@ interface Layout {
 }
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
+const INTERN_MAX_LEN = 64;
+const INTERN_MAX = 8192;
+/** Recent short ASCII strings by hash (a collision only costs a new string). */
+const interned = new Map<number, string>();
 
 class Cursor {
   pos = 0;
@@ -71,17 +75,40 @@ class Cursor {
   string(): string {
     const end = this.bytesEnd();
     const b = this.buf;
+    const start = this.pos;
+    this.pos = end;
+    // Short ASCII strings repeat in every report (column and parameter names, probe id,
+    // token, label): hand back the string made last time instead of a new one.
+    let h = 0x811c9dc5;
     let ascii = true;
-    for (let i = this.pos; i < end; i++) {
-      if (b[i] >= 0x80) {
+    for (let i = start; i < end; i++) {
+      const x = b[i];
+      if (x >= 0x80) {
         ascii = false;
         break;
       }
+      h = Math.imul(h ^ x, 0x01000193);
     }
     // Invalid UTF-8 is an error, as in protobufjs, not a replacement character.
-    const s = ascii ? b.toString("latin1", this.pos, end) : UTF8.decode(b.subarray(this.pos, end));
-    this.pos = end;
-    return s;
+    if (!ascii) return UTF8.decode(b.subarray(start, end));
+    const len = end - start;
+    if (len > INTERN_MAX_LEN) return b.toString("latin1", start, end);
+    const key = (h ^ len) >>> 0;
+    const hit = interned.get(key);
+    if (hit !== undefined && hit.length === len) {
+      let same = true;
+      for (let i = 0; i < len; i++) {
+        if (hit.charCodeAt(i) !== b[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return hit;
+    }
+    const str = b.toString("latin1", start, end);
+    if (interned.size >= INTERN_MAX) interned.clear();
+    interned.set(key, str);
+    return str;
   }
   skip(wire: number): void {
     if (wire === 0) this.varint();
@@ -150,7 +177,9 @@ export class ReportReader {
     let scoped = false;
     const parameters: Record<string, string> = {};
     const columns: string[] = [];
-    const raw: { kind: ValueKind | undefined; cell: Cell }[][] = [];
+    const rows: Cell[][] = [];
+    /** Each column's kind: that of its first non-empty value. */
+    const kinds: string[] = [];
     const exceptions: string[] = [];
     while (c.pos < c.end) {
       const tag = c.varint();
@@ -161,7 +190,7 @@ export class ReportReader {
       else if (id === l.token && wire === 2) token = c.string();
       else if (id === l.label && wire === 2) label = c.string();
       else if (id === l.columns && wire === 2) columns.push(c.string());
-      else if (id === l.rows && wire === 2) raw.push(this.row(c, c.bytesEnd()));
+      else if (id === l.rows && wire === 2) rows.push(this.row(c, c.bytesEnd(), kinds));
       else if (id === l.parameters && wire === 2) {
         const end = c.bytesEnd();
         let name = "", value = "";
@@ -213,22 +242,9 @@ export class ReportReader {
     if (probeId === "") throw new Error("report without probe_id");
     if (!(seq >= 1)) throw new Error("report without a sequence number (seq starts at 1)");
     if (token === "") throw new Error("report without a specification token");
-    const prims: string[] = new Array(columns.length).fill("");
-    const rows: Cell[][] = new Array(raw.length);
-    for (let r = 0; r < raw.length; r++) {
-      const vals = raw[r];
-      if (vals.length !== columns.length) throw new Error(`a row has ${vals.length} values for ${columns.length} columns`);
-      const row: Cell[] = new Array(vals.length);
-      for (let i = 0; i < vals.length; i++) {
-        const k = vals[i].kind;
-        if (k === undefined) row[i] = null;
-        else {
-          if (prims[i] === "") prims[i] = k;
-          row[i] = vals[i].cell;
-        }
-      }
-      rows[r] = row;
-    }
+    for (const row of rows) if (row.length !== columns.length) throw new Error(`a row has ${row.length} values for ${columns.length} columns`);
+    const prims: string[] = new Array(columns.length);
+    for (let i = 0; i < columns.length; i++) prims[i] = kinds[i] ?? "";
     const out: Report = {
       probeId, seq, token, label,
       schema: verb !== undefined ? schemaOf(verb, sParams!, sResults!) : schemaOf("measure", Object.keys(parameters), columns),
@@ -242,9 +258,9 @@ export class ReportReader {
     return out;
   }
 
-  private row(c: Cursor, end: number): { kind: ValueKind | undefined; cell: Cell }[] {
+  private row(c: Cursor, end: number, kinds: string[]): Cell[] {
     const l = this.l;
-    const vals: { kind: ValueKind | undefined; cell: Cell }[] = [];
+    const cells: Cell[] = [];
     while (c.pos < end) {
       const t = c.varint();
       if (t >>> 3 !== l.rowValues || (t & 7) !== 2) {
@@ -269,9 +285,11 @@ export class ReportReader {
         else cell = c.varint();
       }
       c.pos = vend;
-      vals.push({ kind, cell });
+      const i = cells.length;
+      if (kind !== undefined && (kinds[i] === undefined || kinds[i] === "")) kinds[i] = kind;
+      cells.push(kind === undefined ? null : cell);
     }
     c.pos = end;
-    return vals;
+    return cells;
   }
 }
