@@ -1,5 +1,8 @@
-// Group commit: reports that arrive while a transaction is in flight wait and go into the
+// Group commit: reports that arrive while transactions are in flight wait and go into the
 // next one together, so the batch grows with the load and a lone report is not delayed.
+// Up to `inFlight` transactions run at once: with SQLite the next batch commits while the
+// previous one's fsync runs on the thread pool (wal-sync.ts); with PostgreSQL two
+// transactions on two connections overlap their round trips and share WAL flushes.
 // Each caller's promise settles only after the transaction holding its report committed.
 import { Report } from "./report.ts";
 
@@ -11,12 +14,13 @@ interface Waiting {
 
 export class Batcher {
   private queue: Waiting[] = [];
-  private busy = false;
+  private running = 0;
   private scheduled = false;
 
   constructor(
     private readonly commit: (batch: Report[]) => Promise<Set<Report>>,
-    private readonly maxBatch = 2000,
+    private readonly maxBatch = 4000,
+    private readonly inFlight = 2,
   ) {}
 
   /** Resolves with true when the report was already stored (a redelivery). */
@@ -32,7 +36,7 @@ export class Batcher {
   }
 
   private kick(): void {
-    if (this.busy || this.scheduled) return;
+    if (this.running >= this.inFlight || this.scheduled) return;
     this.scheduled = true;
     // One turn of the event loop lets every report already read from sockets join.
     setImmediate(() => {
@@ -42,16 +46,19 @@ export class Batcher {
   }
 
   private async flush(): Promise<void> {
-    if (this.busy || this.queue.length === 0) return;
-    this.busy = true;
-    const batch = this.queue.splice(0, this.maxBatch);
+    if (this.running >= this.inFlight || this.queue.length === 0) return;
+    this.running++;
+    const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
+    this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
     try {
-      const fresh = await this.commit(batch.map((w) => w.report));
+      const reports = new Array<Report>(batch.length);
+      for (let i = 0; i < batch.length; i++) reports[i] = batch[i].report;
+      const fresh = await this.commit(reports);
       for (const w of batch) w.resolve(!fresh.has(w.report));
     } catch (e) {
       for (const w of batch) w.reject(e as Error);
     } finally {
-      this.busy = false;
+      this.running--;
       if (this.queue.length > 0) this.kick();
     }
   }

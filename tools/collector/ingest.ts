@@ -36,7 +36,7 @@ export class Ingest {
   private readonly online = new Map<string, boolean>();
 
   constructor(readonly store: Store, readonly metrics: Metrics, readonly decoder: ReportDecoder, readonly opts: IngestOptions) {
-    this.batcher = new Batcher((b) => this.commit(b), opts.maxBatch ?? 2000);
+    this.batcher = new Batcher((b) => this.commit(b), opts.maxBatch ?? 4000);
   }
 
   get pending(): number {
@@ -48,12 +48,21 @@ export class Ingest {
     const out = await this.metrics.time("insert_reports", () => this.store.insertReports(batch, now));
     this.metrics.batchSize.observe(batch.length);
     const fresh = new Set(out.inserted);
+    // Counted per probe, not per report: a label lookup per report costs as much as decoding it.
+    const per = new Map<string, { n: number; dup: number; end?: number }>();
     for (const r of batch) {
+      let p = per.get(r.probeId);
+      if (p === undefined) per.set(r.probeId, (p = { n: 0, dup: 0 }));
       if (fresh.has(r)) {
-        this.metrics.reports.inc({ probe: r.probeId });
+        p.n++;
         const end = r.endMs ?? r.startMs;
-        if (end !== undefined) this.metrics.queueLag.set({ probe: r.probeId }, Math.max(0, (now - end) / 1000));
-      } else this.metrics.duplicates.inc({ probe: r.probeId });
+        if (end !== undefined) p.end = end;
+      } else p.dup++;
+    }
+    for (const [probe, p] of per) {
+      if (p.n > 0) this.metrics.reports.inc({ probe }, p.n);
+      if (p.dup > 0) this.metrics.duplicates.inc({ probe }, p.dup);
+      if (p.end !== undefined) this.metrics.queueLag.set({ probe }, Math.max(0, (now - p.end) / 1000));
     }
     if (out.inserted.length > 0) this.onReports(out.inserted);
     return fresh;

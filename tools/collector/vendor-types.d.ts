@@ -24,7 +24,7 @@ declare module "better-sqlite3" {
 declare module "pg" {
   namespace pg {
     interface QueryResult { rows: Record<string, unknown>[]; rowCount: number | null }
-    interface QueryConfig { text: string; values?: unknown[] }
+    interface QueryConfig { text: string; values?: unknown[]; name?: string }
     interface PoolClient {
       query(q: QueryConfig | string): Promise<QueryResult>;
       release(err?: Error | boolean): void;

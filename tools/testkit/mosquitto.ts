@@ -16,6 +16,8 @@ export interface MosquittoOptions {
   tls?: boolean;
   /** mosquitto's log: "all" includes every packet (with its DUP flag). Default "all". */
   logTypes?: string[];
+  /** Global settings added as they are (e.g. queue and in-flight limits for a bench). */
+  settings?: string[];
 }
 
 export interface TlsFiles {
@@ -124,6 +126,7 @@ export async function startMosquitto(opts: MosquittoOptions = {}): Promise<Mosqu
     ...(opts.logTypes ?? ["all"]).map((t) => `log_type ${t}`),
     "connection_messages true",
     "log_timestamp true",
+    ...(opts.settings ?? []),
     `listener ${port} 127.0.0.1`,
     "allow_anonymous true",
   ];

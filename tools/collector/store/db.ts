@@ -5,10 +5,29 @@ export type Dialect = "sqlite" | "postgres";
 export type SqlValue = string | number | boolean | null | Buffer;
 export type Row = Record<string, unknown>;
 
+/** A table for insertMany: column names with the type PostgreSQL needs to unnest them. */
+export interface TableSpec {
+  name: string;
+  columns: [name: string, type: "text" | "bigint"][];
+  /** The unique key ON CONFLICT refers to. */
+  key: string[];
+}
+
 export interface Queryable {
   query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]>;
   /** Runs a statement; `changes` is the number of rows it touched. */
   run(sql: string, params?: SqlValue[]): Promise<{ changes: number }>;
+  /**
+   * Inserts many rows with one statement text and `onConflict` (e.g. "ON CONFLICT (k) DO
+   * NOTHING"): a reused prepared statement per row on SQLite, a single INSERT … SELECT
+   * FROM unnest(arrays) on PostgreSQL. Resolves with whether each row was inserted (or
+   * updated), in order.
+   */
+  insertMany(table: TableSpec, rows: SqlValue[][], onConflict: string): Promise<boolean[]>;
+}
+
+export function insertSql(t: TableSpec, source: string, onConflict: string): string {
+  return `INSERT INTO ${t.name} (${t.columns.map((c) => c[0]).join(", ")}) ${source} ${onConflict}`;
 }
 
 export interface Db extends Queryable {

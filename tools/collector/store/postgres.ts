@@ -1,7 +1,7 @@
 // PostgreSQL through pg: a small pool; BIGINT and NUMERIC come back as JS numbers
 // (our integers stay below 2^53: sequence numbers, milliseconds, counters).
 import pg from "pg";
-import { Db, Queryable, Row, SqlValue, numbered } from "./db.ts";
+import { Db, Queryable, Row, SqlValue, TableSpec, insertSql, numbered } from "./db.ts";
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -13,6 +13,9 @@ const types = {
   },
 };
 
+/** insertMany's statements, named so each connection prepares them once. */
+const prepared = new Map<string, string>();
+
 class Client implements Queryable {
   constructor(private readonly c: pg.Pool | pg.PoolClient) {}
   async query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]> {
@@ -22,6 +25,20 @@ class Client implements Queryable {
   async run(sql: string, params?: SqlValue[]): Promise<{ changes: number }> {
     const r = await this.c.query({ text: numbered(sql), values: params ?? [] });
     return { changes: r.rowCount ?? 0 };
+  }
+  async insertMany(t: TableSpec, rows: SqlValue[][], onConflict: string): Promise<boolean[]> {
+    if (rows.length === 0) return [];
+    // One statement whatever the number of rows: each column travels as one array
+    // parameter, so the text never changes and the server plans it once per connection.
+    const source = "SELECT * FROM unnest(" + t.columns.map((c, i) => `$${i + 1}::${c[1]}[]`).join(", ") + ")";
+    const text = insertSql(t, source, onConflict) + " RETURNING " + t.key.join(", ");
+    const cols = t.columns.map((_, i) => rows.map((r) => r[i]));
+    const keyAt = t.key.map((k) => t.columns.findIndex((c) => c[0] === k));
+    let name = prepared.get(text);
+    if (name === undefined) prepared.set(text, (name = "mp_insert_" + prepared.size));
+    const r = await this.c.query({ name, text, values: cols });
+    const back = new Set((r.rows as Row[]).map((x) => t.key.map((k) => String(x[k])).join("\u0000")));
+    return rows.map((row) => back.has(keyAt.map((i) => String(row[i])).join("\u0000")));
   }
 }
 
@@ -43,6 +60,10 @@ export class PostgresDb implements Db {
 
   run(sql: string, params?: SqlValue[]): Promise<{ changes: number }> {
     return this.direct.run(sql, params);
+  }
+
+  insertMany(t: TableSpec, rows: SqlValue[][], onConflict: string): Promise<boolean[]> {
+    return this.direct.insertMany(t, rows, onConflict);
   }
 
   async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {

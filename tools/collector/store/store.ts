@@ -1,7 +1,7 @@
 // Everything the collector keeps, over either database: one code path, the SQL both
 // SQLite and PostgreSQL understand. Writes that belong together run in one transaction.
 import { Cell, Report, rowTime } from "../report.ts";
-import { Db, Queryable, SqlValue, valuesList } from "./db.ts";
+import { Db, Queryable, SqlValue, TableSpec } from "./db.ts";
 import { migrate } from "./migrations.ts";
 
 export interface InsertOutcome {
@@ -78,14 +78,41 @@ export interface ResultQuery {
   after?: [number, string, number, number];
 }
 
-const REPORT_CHUNK = 400;
+const REPORTS: TableSpec = {
+  name: "reports",
+  columns: [["probe_id", "text"], ["seq", "bigint"], ["token", "text"], ["label", "text"], ["schema", "text"], ["start_ms", "bigint"], ["end_ms", "bigint"],
+    ["received_ms", "bigint"], ["parameters", "text"], ["columns", "text"], ["nrows", "bigint"], ["exception", "text"]],
+  key: ["probe_id", "seq"],
+};
+const RESULT_ROWS: TableSpec = {
+  name: "result_rows",
+  columns: [["probe_id", "text"], ["seq", "bigint"], ["idx", "bigint"], ["token", "text"], ["label", "text"], ["schema", "text"], ["t_ms", "bigint"], ["vals", "text"], ["target", "text"]],
+  key: ["probe_id", "seq", "idx"],
+};
+const PROBE_BUMP: TableSpec = {
+  name: "probes",
+  columns: [["id", "text"], ["reports", "bigint"], ["last_seq", "bigint"], ["last_measurement_ms", "bigint"], ["last_seen_ms", "bigint"]],
+  key: ["id"],
+};
+
+/** The columns' JSON, kept for the last few column lists seen (a probe sends the same few). */
+const columnsCache = new Map<string, string>();
+function columnsJson(columns: string[]): string {
+  const k = columns.join("\u0000");
+  let j = columnsCache.get(k);
+  if (j === undefined) {
+    j = JSON.stringify(columns);
+    if (columnsCache.size > 256) columnsCache.clear();
+    columnsCache.set(k, j);
+  }
+  return j;
+}
 
 /** What a measurement was aimed at, for plotting per target. */
 export function targetOf(parameters: Record<string, string>): string | null {
   for (const k of ["destination.ip4", "destination.ip6", "destination.name", "content.url", "url"]) if (parameters[k] !== undefined) return parameters[k];
   return null;
 }
-const ROW_CHUNK = 1000;
 
 /** Live specifications: the probe may still send results for them. */
 export const ACTIVE_STATES = ["pending", "sent", "accepted", "running"];
@@ -108,25 +135,18 @@ export class Store {
   insertReports(reports: Report[], now = Date.now()): Promise<InsertOutcome> {
     const unique = new Map<string, Report>();
     for (const r of reports) unique.set(r.probeId + "\u0000" + r.seq, r);
-    const batch = [...unique.values()];
+    const batch = unique.size === reports.length ? reports : [...unique.values()];
     const dupInBatch = reports.length - batch.length;
+    const rows: SqlValue[][] = new Array(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const r = batch[i];
+      rows[i] = [r.probeId, r.seq, r.token, r.label, r.schema, r.startMs ?? null, r.endMs ?? null, now,
+        JSON.stringify(r.parameters), columnsJson(r.columns), r.rows.length, r.exception ?? null];
+    }
     return this.db.tx(async (q) => {
+      const fresh = await q.insertMany(REPORTS, rows, "ON CONFLICT (probe_id, seq) DO NOTHING");
       const inserted: Report[] = [];
-      for (let i = 0; i < batch.length; i += REPORT_CHUNK) {
-        const part = batch.slice(i, i + REPORT_CHUNK);
-        const params: SqlValue[] = [];
-        for (const r of part) {
-          params.push(r.probeId, r.seq, r.token, r.label, r.schema, r.startMs ?? null, r.endMs ?? null, now,
-            JSON.stringify(r.parameters), JSON.stringify(r.columns), r.rows.length, r.exception ?? null);
-        }
-        const got = await q.query<{ probe_id: string; seq: number }>(
-          "INSERT INTO reports (probe_id, seq, token, label, schema, start_ms, end_ms, received_ms, parameters, columns, nrows, exception) VALUES " +
-            valuesList(part.length, 12) + " ON CONFLICT (probe_id, seq) DO NOTHING RETURNING probe_id, seq",
-          params,
-        );
-        const fresh = new Set(got.map((g) => g.probe_id + "\u0000" + Number(g.seq)));
-        for (const r of part) if (fresh.has(r.probeId + "\u0000" + r.seq)) inserted.push(r);
-      }
+      for (let i = 0; i < batch.length; i++) if (fresh[i]) inserted.push(batch[i]);
       await this.insertRows(q, inserted, now);
       await this.bumpProbes(q, inserted, now);
       await this.bumpSpecs(q, inserted, now);
@@ -135,26 +155,20 @@ export class Store {
   }
 
   private async insertRows(q: Queryable, reports: Report[], now: number): Promise<void> {
-    let params: SqlValue[] = [];
-    let n = 0;
-    const flush = async () => {
-      if (n === 0) return;
-      await q.run("INSERT INTO result_rows (probe_id, seq, idx, token, label, schema, t_ms, vals, target) VALUES " + valuesList(n, 9) +
-        " ON CONFLICT (probe_id, seq, idx) DO NOTHING", params);
-      params = [];
-      n = 0;
-    };
+    const rows: SqlValue[][] = [];
     for (const r of reports) {
       const target = targetOf(r.parameters);
+      const cols = r.columns;
+      const timeAt = cols.indexOf("time");
       for (let i = 0; i < r.rows.length; i++) {
         const row = r.rows[i];
         const vals: Record<string, Cell> = {};
-        for (let c = 0; c < r.columns.length; c++) vals[r.columns[c]] = row[c] ?? null;
-        params.push(r.probeId, r.seq, i, r.token, r.label, r.schema, Math.round(rowTime(r, row, now)), JSON.stringify(vals), target);
-        if (++n >= ROW_CHUNK) await flush();
+        for (let c = 0; c < cols.length; c++) vals[cols[c]] = row[c] ?? null;
+        const t = timeAt >= 0 && typeof row[timeAt] === "number" ? (row[timeAt] as number) : rowTime(r, row, now);
+        rows.push([r.probeId, r.seq, i, r.token, r.label, r.schema, Math.round(t), JSON.stringify(vals), target]);
       }
     }
-    await flush();
+    if (rows.length > 0) await q.insertMany(RESULT_ROWS, rows, "ON CONFLICT (probe_id, seq, idx) DO NOTHING");
   }
 
   private async bumpProbes(q: Queryable, reports: Report[], now: number): Promise<void> {
@@ -169,17 +183,15 @@ export class Store {
         if (t > p.last) p.last = t;
       }
     }
-    for (const [id, p] of per) {
-      await q.run(
-        `INSERT INTO probes (id, reports, last_seq, last_measurement_ms, last_seen_ms) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET reports = probes.reports + excluded.reports,
-           last_seq = CASE WHEN probes.last_seq IS NULL OR excluded.last_seq > probes.last_seq THEN excluded.last_seq ELSE probes.last_seq END,
-           last_measurement_ms = CASE WHEN probes.last_measurement_ms IS NULL OR excluded.last_measurement_ms > probes.last_measurement_ms
-             THEN excluded.last_measurement_ms ELSE probes.last_measurement_ms END,
-           last_seen_ms = excluded.last_seen_ms`,
-        [id, p.n, p.seq, p.last, now],
-      );
-    }
+    if (per.size === 0) return;
+    // Sorted: two collectors on one PostgreSQL lock the probes' rows in the same order.
+    const rows = [...per].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([id, p]): SqlValue[] => [id, p.n, p.seq, p.last, now]);
+    await q.insertMany(PROBE_BUMP, rows,
+      `ON CONFLICT (id) DO UPDATE SET reports = probes.reports + excluded.reports,
+         last_seq = CASE WHEN probes.last_seq IS NULL OR excluded.last_seq > probes.last_seq THEN excluded.last_seq ELSE probes.last_seq END,
+         last_measurement_ms = CASE WHEN probes.last_measurement_ms IS NULL OR excluded.last_measurement_ms > probes.last_measurement_ms
+           THEN excluded.last_measurement_ms ELSE probes.last_measurement_ms END,
+         last_seen_ms = excluded.last_seen_ms`);
   }
 
   private async bumpSpecs(q: Queryable, reports: Report[], now: number): Promise<void> {
