@@ -34,8 +34,12 @@ test("embedded broker: a probe cannot publish a result under another probe's id,
   const closed = new Promise<string>((r) => alice.once("close", () => r("closed")));
   alice.publish("miniprobe/bob/result", Buffer.from(codec.encode({ ...report, seq: 1 })), { qos: 1 });
   t.is(await Promise.race([closed, new Promise<string>((r) => setTimeout(() => r("still open"), 5000))]), "closed");
+  // the refusal is counted with the ingest's next batch, not before the connection closes
+  const rej = await until("alice's refusal counted", async () => {
+    const r = await c.store.rejections("alice");
+    return r.length > 0 ? r : undefined;
+  });
   t.is((await c.store.counts()).reports, 0, "nothing stored under bob");
-  const rej = await c.store.rejections("alice");
   t.is(rej[0]?.reason, "unauthorized");
   t.is(Number(rej[0]?.count), 1);
 
