@@ -19,7 +19,7 @@ import { ProbeError, asProbeError } from "../util/errors";
 import { isJsonObject, parseJson, writeJson } from "../util/json";
 import { fmtNum, parseNatural } from "../util/num";
 import { LinePos, LineReader } from "./line-reader";
-import { MAX_RECORD_BYTES, QueueRecord, decodeRecord, encodeRecord } from "./record";
+import { MAX_RECORD_BYTES, QueueRecord, decodeRecord, encodeRecord, recordSeq } from "./record";
 
 export { MAX_RECORD_BYTES, decodeRecord, encodeRecord };
 export type { QueueRecord };
@@ -209,9 +209,9 @@ export class Queue {
           bad = bad + 1;
           break;
         }
-        const r = decodeRecord(l.text);
-        if (r !== undefined) {
-          if (r.seq > seg.maxSeq) seg.maxSeq = r.seq;
+        const seq = recordSeq(l.text);
+        if (seq !== undefined) {
+          if (seq > seg.maxSeq) seg.maxSeq = seq;
           if (id > headSeg || (id === headSeg && cur.line >= headLine)) seg.live = seg.live + 1;
         } else bad = bad + 1;
         cur = { seg: id, line: cur.line + 1, pos: l.next };
@@ -303,7 +303,7 @@ export class Queue {
       const l = await this.reader.line(seg.id, path, seg.bytes, at.pos);
       if (typeof l === "string") return false;
       at = { seg: seg.id, line: at.line + 1, pos: l.next };
-      if (decodeRecord(l.text) !== undefined) {
+      if (recordSeq(l.text) !== undefined) {
         this.head = at;
         seg.live = seg.live - 1;
         this.drops = this.drops + 1;

@@ -6,7 +6,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createHost } from "../../targets/node/host.ts";
-import { Queue, encodeRecord } from "../../core/agent/queue.ts";
+import { Queue, decodeRecord, encodeRecord } from "../../core/agent/queue.ts";
+import { recordSeq } from "../../core/agent/record.ts";
 import { CHUNK_BYTES } from "../../core/agent/line-reader.ts";
 import type { Host } from "../../core/host.ts";
 
@@ -134,4 +135,32 @@ test("dropping the oldest of a single segment reads one record, not the segment"
   t.deepEqual(out.map((r) => r.seq), Array.from({ length: 50 }, (_v, i) => i + 451));
   t.is(w.wholeReads(), 0);
   t.true(w.largest() <= CHUNK_BYTES);
+});
+
+test("recordSeq accepts exactly the lines decodeRecord accepts, with the same seq", (t) => {
+  let seed = 12345;
+  const rnd = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return Math.floor(seed / 65536) % n;
+  };
+  const alphabet = "R =AZaz09+/x\n\u00e9 ";
+  let accepted = 0;
+  for (let i = 0; i < 4000; i++) {
+    let line = encodeRecord(rnd(1e6), bytes(rnd(40), i)).slice(0, -1);
+    // Most lines get one to three edits: a changed, dropped or inserted character.
+    for (let e = rnd(4); e > 0; e--) {
+      const at = rnd(line.length + 1);
+      const c = alphabet[rnd(alphabet.length)];
+      const kind = rnd(3);
+      line = kind === 0 ? line.slice(0, at) + c + line.slice(at + 1) : kind === 1 ? line.slice(0, at) + line.slice(at + 1) : line.slice(0, at) + c + line.slice(at);
+    }
+    const want = decodeRecord(line)?.seq;
+    if (recordSeq(line) !== want) {
+      t.fail(`${JSON.stringify(line)}: recordSeq ${recordSeq(line)}, decodeRecord ${want}`);
+      return;
+    }
+    if (want !== undefined) accepted++;
+  }
+  t.true(accepted > 800 && accepted < 3600, `${accepted} accepted`);
+  t.log(`${accepted} of 4000 lines accepted by both`);
 });
