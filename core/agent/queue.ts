@@ -9,24 +9,26 @@
 //   head.json    {"seg","index","nextSeq","drops","corrupt"} written atomically (tmp + rename)
 // A record whose line is torn (no newline, bad checksum, bad base64) was being written when the
 // power went: it is skipped and counted in `corrupt`. Appends never continue a torn segment.
+//
+// Memory does not grow with the queue: per segment a few numbers (size, live records,
+// highest seq), positions as numbers, at most `window` records in flight, and one chunk of
+// one segment file (LineReader) at a time.
 import { Host } from "../host";
-import { fsAppend, fsList, fsMkdir, fsRead, fsRemove, fsWriteAtomic } from "../fs-async";
-import { adler32, base64Decode, base64Encode } from "../util/base64";
+import { fsAppend, fsList, fsMkdir, fsRead, fsRemove, fsStat, fsWriteAtomic } from "../fs-async";
 import { ProbeError, asProbeError } from "../util/errors";
 import { isJsonObject, parseJson, writeJson } from "../util/json";
 import { fmtNum, parseNatural } from "../util/num";
+import { LinePos, LineReader } from "./line-reader";
+import { MAX_RECORD_BYTES, QueueRecord, decodeRecord, encodeRecord, recordSeq } from "./record";
+
+export { MAX_RECORD_BYTES, decodeRecord, encodeRecord };
+export type { QueueRecord };
 
 export interface QueueLimits {
   maxBytes: number;
   maxCount: number;
   /** Size at which a new segment starts (default maxBytes / 16, at least 4 KiB). */
   segmentBytes?: number;
-}
-
-export interface QueueRecord {
-  seq: number;
-  /** The report, a byte string. */
-  data: string;
 }
 
 export interface QueueStats {
@@ -39,25 +41,28 @@ export interface QueueStats {
 
 interface Segment {
   id: number;
+  /** Size of the file on disk. */
   bytes: number;
-  /** Number of lines (valid or not) in the file. */
-  lines: number;
+  /** Valid records not yet behind the head (the segment's share of the depth). */
+  live: number;
   /** Highest sequence number in the segment. */
   maxSeq: number;
-  /** Line index of each valid record (numbers only: payloads stay on disk). */
-  at: number[];
   torn: boolean;
+}
+
+/** A place between two lines: before line `line` of segment `seg`, found at `pos`. */
+interface Cursor {
+  seg: number;
+  line: number;
+  pos: LinePos;
 }
 
 interface InFlight {
   seq: number;
-  seg: number;
-  line: number;
+  /** Just after the record: where the head moves once it is acknowledged. */
+  after: Cursor;
   acked: boolean;
 }
-
-/** Most a single record may weigh (a report is a few hundred bytes to a few KB). */
-export const MAX_RECORD_BYTES = 262144;
 
 function segName(id: number): string {
   let s = fmtNum(id);
@@ -70,60 +75,36 @@ function segId(name: string): number | undefined {
   return parseNatural(name.substring(4, 14));
 }
 
-function hex8(n: number): string {
-  const digits = "0123456789abcdef";
-  let s = "";
-  let v = n;
-  for (let i = 0; i < 8; i++) {
-    const d = v - Math.floor(v / 16) * 16;
-    s = digits.charAt(d) + s;
-    v = Math.floor(v / 16);
-  }
-  return s;
+function startOf(seg: number): Cursor {
+  return { seg: seg, line: 0, pos: { at: 0, skip: 0 } };
 }
 
-export function encodeRecord(seq: number, data: string): string {
-  return "R " + fmtNum(seq) + " " + hex8(adler32(data)) + " " + base64Encode(data) + "\n";
-}
-
-/** A record line (without its newline), or undefined when it is torn or altered. */
-export function decodeRecord(line: string): QueueRecord | undefined {
-  const parts = line.split(" ");
-  if (parts.length !== 4 || parts[0] !== "R") return undefined;
-  const seq = parseNatural(parts[1]);
-  if (seq === undefined) return undefined;
-  let data: string;
-  try {
-    data = base64Decode(parts[3]);
-  } catch (e) {
-    return undefined;
-  }
-  if (hex8(adler32(data)) !== parts[2]) return undefined;
-  return { seq: seq, data: data };
+function before(a: Cursor, b: Cursor): boolean {
+  return a.seg < b.seg || (a.seg === b.seg && a.line < b.line);
 }
 
 export class Queue {
   private segs: Segment[] = [];
-  /** First unacknowledged record: segment id and line index. */
-  private headSeg = 0;
-  private headLine = 0;
+  /** First unacknowledged record. */
+  private head: Cursor = startOf(0);
   /** Next record to hand out for publishing. */
-  private curSeg = 0;
-  private curLine = 0;
+  private cur: Cursor = startOf(0);
   private inflight: InFlight[] = [];
+  /** Bumped by rewind(): a next() that spans it hands nothing out. */
+  private epoch = 0;
   private nextSeq = 1;
   private drops = 0;
   private corrupt = 0;
   private headDirty = false;
   private headTimer = -1;
   private chain: Promise<unknown> = Promise.resolve(true);
-  /** One parsed segment kept for draining (bounded by segmentBytes). */
-  private cache: { id: number; lines: string[] } = { id: -1, lines: [] };
+  private readonly reader: LineReader;
   private readonly segmentBytes: number;
 
   private constructor(private readonly host: Host, private readonly dir: string, private readonly limits: QueueLimits) {
     const s = limits.segmentBytes !== undefined ? limits.segmentBytes : Math.floor(limits.maxBytes / 16);
     this.segmentBytes = s < 4096 ? 4096 : s;
+    this.reader = new LineReader(host);
   }
 
   /** Opens (creating) the queue directory and recovers its state after any crash. */
@@ -135,6 +116,11 @@ export class Queue {
 
   private path(name: string): string {
     return this.dir + "/" + name;
+  }
+
+  private segment(id: number): Segment | undefined {
+    for (const s of this.segs) if (s.id === id) return s;
+    return undefined;
   }
 
   /** Runs disk operations one at a time, in order: appends and head writes never interleave. */
@@ -156,66 +142,88 @@ export class Queue {
       if (id !== undefined) ids.push(id);
     }
     ids.sort((a, b) => a - b);
-    let headSeq = -1;
+    let known = false;
+    let headSeg = 0;
+    let headLine = 0;
     try {
       const h = parseJson(await fsRead(this.host, this.path("head.json"), 4096));
       if (isJsonObject(h)) {
         const num = (k: string): number => (typeof h[k] === "number" ? (h[k] as number) : 0);
-        this.headSeg = num("seg");
-        this.headLine = num("index");
+        headSeg = num("seg");
+        headLine = num("index");
         this.nextSeq = num("nextSeq") > 0 ? num("nextSeq") : 1;
         this.drops = num("drops");
         this.corrupt = num("corrupt");
-        headSeq = 0;
+        known = true;
       }
     } catch (e) {
       // No head yet (a new queue) or a torn one: start from the oldest segment.
-      headSeq = -1;
+      known = false;
     }
+    if (!known || ids.length === 0 || headSeg < ids[0]) {
+      headSeg = ids.length > 0 ? ids[0] : 0;
+      headLine = 0;
+    }
+    this.head = startOf(headSeg);
     let torn = 0;
     for (const id of ids) {
-      const seg = await this.scan(id);
-      if (seg === undefined) continue;
-      this.segs.push(seg);
-      if (seg.maxSeq + 1 > this.nextSeq) this.nextSeq = seg.maxSeq + 1;
-      torn = torn + (seg.lines - seg.at.length);
+      const r = await this.scan(id, headSeg, headLine);
+      if (r === undefined) continue;
+      this.segs.push(r.seg);
+      if (r.seg.maxSeq + 1 > this.nextSeq) this.nextSeq = r.seg.maxSeq + 1;
+      torn = torn + r.bad;
+      if (id === headSeg) this.head = r.head;
     }
-    if (headSeq < 0 || this.segs.length === 0 || this.headSeg < this.segs[0].id) {
-      this.headSeg = this.segs.length > 0 ? this.segs[0].id : 0;
-      this.headLine = 0;
-    }
+    if (this.segs.length === 0 || this.head.seg < this.segs[0].id) this.head = startOf(this.segs.length > 0 ? this.segs[0].id : 0);
     // Torn lines are counted once per recovery of the segments that still hold them.
     if (torn > 0) {
       this.corrupt = this.corrupt + torn;
       this.host.log("warn", "queue: " + fmtNum(torn) + " torn record(s) skipped in " + this.dir);
     }
-    this.curSeg = this.headSeg;
-    this.curLine = this.headLine;
+    this.cur = this.head;
     await this.enforceLimits();
     await this.writeHead();
   }
 
-  private async scan(id: number): Promise<Segment | undefined> {
-    let text: string;
+  /**
+   * One segment read through once: its size, valid records (those from the head's line on
+   * count as live), highest seq, lines that are not records, and where the head line starts.
+   */
+  private async scan(id: number, headSeg: number, headLine: number): Promise<{ seg: Segment; bad: number; head: Cursor } | undefined> {
+    const path = this.path(segName(id));
+    const st = await fsStat(this.host, path);
+    if (st === undefined) {
+      this.host.log("warn", "queue: cannot read " + segName(id));
+      return undefined;
+    }
+    const seg: Segment = { id: id, bytes: st.size, live: 0, maxSeq: 0, torn: false };
+    let bad = 0;
+    let cur = startOf(id);
+    let head = id === headSeg && headLine === 0 ? cur : undefined;
     try {
-      text = await fsRead(this.host, this.path(segName(id)), this.segmentBytes + MAX_RECORD_BYTES * 2 + 1024);
+      for (;;) {
+        const l = await this.reader.line(id, path, seg.bytes, cur.pos);
+        if (l === "end") break;
+        if (l === "torn") {
+          seg.torn = true;
+          bad = bad + 1;
+          break;
+        }
+        const seq = recordSeq(l.text);
+        if (seq !== undefined) {
+          if (seq > seg.maxSeq) seg.maxSeq = seq;
+          if (id > headSeg || (id === headSeg && cur.line >= headLine)) seg.live = seg.live + 1;
+        } else bad = bad + 1;
+        cur = { seg: id, line: cur.line + 1, pos: l.next };
+        if (id === headSeg && cur.line === headLine) head = cur;
+      }
     } catch (e) {
+      this.reader.forget(id);
       this.host.log("warn", "queue: cannot read " + segName(id) + ": " + asProbeError(e).message);
       return undefined;
     }
-    const lines = text.split("\n");
-    const endsClean = text.length === 0 || text.substring(text.length - 1) === "\n";
-    if (endsClean) lines.pop();
-    const seg: Segment = { id: id, bytes: text.length, lines: lines.length, maxSeq: 0, at: [], torn: !endsClean };
-    for (let i = 0; i < lines.length; i++) {
-      if (!endsClean && i === lines.length - 1) continue;
-      const r = decodeRecord(lines[i]);
-      if (r !== undefined) {
-        if (r.seq > seg.maxSeq) seg.maxSeq = r.seq;
-        seg.at.push(i);
-      }
-    }
-    return seg;
+    // A head past the last line (the file lost its tail) stands at the end.
+    return { seg: seg, bad: bad, head: head !== undefined ? head : cur };
   }
 
   stats(): QueueStats {
@@ -223,7 +231,7 @@ export class Queue {
     let bytes = 0;
     for (const s of this.segs) {
       bytes = bytes + s.bytes;
-      for (const line of s.at) if (s.id > this.headSeg || (s.id === this.headSeg && line >= this.headLine)) depth = depth + 1;
+      depth = depth + s.live;
     }
     return { depth: depth, bytes: bytes, drops: this.drops, corrupt: this.corrupt, nextSeq: this.nextSeq };
   }
@@ -243,31 +251,22 @@ export class Queue {
       if (line.length > MAX_RECORD_BYTES) throw new ProbeError("ETOOBIG", "report of " + fmtNum(data.length) + " bytes is over the queue's record limit");
       let last = this.segs.length > 0 ? this.segs[this.segs.length - 1] : undefined;
       if (last === undefined || last.torn || last.bytes + line.length > this.segmentBytes) {
-        const id = last !== undefined ? last.id + 1 : this.headSeg > 0 ? this.headSeg : 1;
-        last = { id: id, bytes: 0, lines: 0, maxSeq: 0, at: [], torn: false };
+        const id = last !== undefined ? last.id + 1 : this.head.seg > 0 ? this.head.seg : 1;
+        last = { id: id, bytes: 0, live: 0, maxSeq: 0, torn: false };
+        this.reader.forget(id);
         this.segs.push(last);
         if (this.segs.length === 1) {
-          this.headSeg = id;
-          this.headLine = 0;
-          this.curSeg = id;
-          this.curLine = 0;
+          this.head = startOf(id);
+          this.cur = this.head;
         }
       }
       await fsAppend(this.host, this.path(segName(last.id)), line);
       if (seq > last.maxSeq) last.maxSeq = seq;
-      last.at.push(last.lines);
-      last.lines = last.lines + 1;
+      last.live = last.live + 1;
       last.bytes = last.bytes + line.length;
-      if (this.cache.id === last.id) this.cache.lines.push(line.substring(0, line.length - 1));
       if (seq + 1 > this.nextSeq) this.nextSeq = seq + 1;
       await this.enforceLimits();
     });
-  }
-
-  private countFrom(seg: Segment): number {
-    let n = 0;
-    for (const line of seg.at) if (seg.id > this.headSeg || line >= this.headLine) n = n + 1;
-    return n;
   }
 
   /** Drops the oldest records (whole segments, or the head of the only one) until within limits. */
@@ -278,54 +277,46 @@ export class Queue {
       const first = this.segs[0];
       if (first === undefined) return;
       if (this.segs.length > 1) {
-        this.drops = this.drops + this.countFrom(first);
+        this.drops = this.drops + first.live;
         this.segs.shift();
-        this.headSeg = this.segs[0].id;
-        this.headLine = 0;
-        this.forgetInflight(first.id);
+        this.head = startOf(this.segs[0].id);
+        this.forgetInflight();
         await this.writeHead();
         await fsRemove(this.host, this.path(segName(first.id)));
+        this.reader.forget(first.id);
       } else {
-        // One segment over the count limit: advance the head past the oldest records.
-        let dropped = false;
-        for (const line of first.at) {
-          if (line >= this.headLine) {
-            this.headLine = line + 1;
-            this.drops = this.drops + 1;
-            dropped = true;
-            break;
-          }
-        }
-        if (!dropped) return;
-        this.forgetInflight(-1);
+        // One segment over the count limit: advance the head past the oldest record.
+        if (!(await this.dropOldest(first))) return;
+        this.forgetInflight();
         this.headDirty = true;
       }
-      if (this.curSeg < this.headSeg || (this.curSeg === this.headSeg && this.curLine < this.headLine)) {
-        this.curSeg = this.headSeg;
-        this.curLine = this.headLine;
+      if (before(this.cur, this.head)) this.cur = this.head;
+    }
+  }
+
+  /** Moves the head past the next valid record of `seg` (and any broken lines before it). */
+  private async dropOldest(seg: Segment): Promise<boolean> {
+    if (this.head.seg !== seg.id || seg.live === 0) return false;
+    const path = this.path(segName(seg.id));
+    let at = this.head;
+    for (;;) {
+      const l = await this.reader.line(seg.id, path, seg.bytes, at.pos);
+      if (typeof l === "string") return false;
+      at = { seg: seg.id, line: at.line + 1, pos: l.next };
+      if (recordSeq(l.text) !== undefined) {
+        this.head = at;
+        seg.live = seg.live - 1;
+        this.drops = this.drops + 1;
+        return true;
       }
     }
   }
 
-  private forgetInflight(seg: number): void {
+  /** In-flight records the head has passed were dropped: their PUBACK changes nothing now. */
+  private forgetInflight(): void {
     const keep: InFlight[] = [];
-    for (const f of this.inflight) {
-      if (seg >= 0 ? f.seg !== seg : f.seg > this.headSeg || f.line >= this.headLine) keep.push(f);
-    }
+    for (const f of this.inflight) if (before(this.head, f.after)) keep.push(f);
     this.inflight = keep;
-  }
-
-  private async lineOf(seg: number, line: number): Promise<string> {
-    if (this.cache.id !== seg) {
-      const text = await fsRead(this.host, this.path(segName(seg)), this.segmentBytes + MAX_RECORD_BYTES * 2 + 1024);
-      const lines = text.split("\n");
-      // The "" after the last newline is not a line: left in, the next record appended to
-      // this cached segment would land one index too far and never be handed out.
-      if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
-      this.cache = { id: seg, lines: lines };
-    }
-    const l = this.cache.lines[line];
-    return l !== undefined ? l : "";
   }
 
   /**
@@ -335,19 +326,24 @@ export class Queue {
   next(max: number): Promise<QueueRecord[]> {
     return this.serial(async () => {
       const out: QueueRecord[] = [];
+      const epoch = this.epoch;
       for (const seg of this.segs) {
         if (out.length >= max) break;
-        if (seg.id < this.curSeg) continue;
-        for (let k = 0; k < seg.at.length && out.length < max; k++) {
-          const line = seg.at[k];
-          if (seg.id === this.curSeg && line < this.curLine) continue;
-          const r = decodeRecord(await this.lineOf(seg.id, line));
+        if (seg.id < this.cur.seg) continue;
+        if (seg.id > this.cur.seg) this.cur = startOf(seg.id);
+        const path = this.path(segName(seg.id));
+        while (out.length < max) {
+          const l = await this.reader.line(seg.id, path, seg.bytes, this.cur.pos);
+          // rewind() ran meanwhile: what was read here is handed out again from the head.
+          if (this.epoch !== epoch) return [];
+          if (typeof l === "string") break;
+          const after: Cursor = { seg: seg.id, line: this.cur.line + 1, pos: l.next };
+          const r = decodeRecord(l.text);
           if (r !== undefined) {
             out.push(r);
-            this.inflight.push({ seq: r.seq, seg: seg.id, line: line, acked: false });
+            this.inflight.push({ seq: r.seq, after: after, acked: false });
           }
-          this.curSeg = seg.id;
-          this.curLine = line + 1;
+          this.cur = after;
         }
       }
       return out;
@@ -361,8 +357,9 @@ export class Queue {
       let moved = false;
       while (this.inflight.length > 0 && this.inflight[0].acked) {
         const f = this.inflight.shift() as InFlight;
-        this.headSeg = f.seg;
-        this.headLine = f.line + 1;
+        const seg = this.segment(f.after.seg);
+        if (seg !== undefined) seg.live = seg.live - 1;
+        this.head = f.after;
         moved = true;
       }
       if (!moved) return;
@@ -371,20 +368,19 @@ export class Queue {
       const gone: number[] = [];
       while (this.segs.length > 0) {
         const s = this.segs[0];
-        const lastLine = s.at.length > 0 ? s.at[s.at.length - 1] : -1;
-        const behind = s.id < this.headSeg || (s.id === this.headSeg && lastLine < this.headLine);
+        const behind = s.id < this.head.seg || (s.id === this.head.seg && s.live === 0);
         const isLast = this.segs.length === 1;
         if (!behind || (isLast && !s.torn && s.bytes < this.segmentBytes)) break;
         gone.push(s.id);
         this.segs.shift();
       }
       if (gone.length > 0) {
-        if (this.segs.length > 0 && this.headSeg < this.segs[0].id) {
-          this.headSeg = this.segs[0].id;
-          this.headLine = 0;
-        }
+        if (this.segs.length > 0 && this.head.seg < this.segs[0].id) this.head = startOf(this.segs[0].id);
         await this.writeHead();
-        for (const id of gone) await fsRemove(this.host, this.path(segName(id)));
+        for (const id of gone) {
+          await fsRemove(this.host, this.path(segName(id)));
+          this.reader.forget(id);
+        }
       } else this.scheduleHead();
     });
   }
@@ -392,8 +388,8 @@ export class Queue {
   /** Forget what was handed out but not acknowledged (the connection dropped). */
   rewind(): void {
     this.inflight = [];
-    this.curSeg = this.headSeg;
-    this.curLine = this.headLine;
+    this.cur = this.head;
+    this.epoch = this.epoch + 1;
   }
 
   inFlight(): number {
@@ -414,7 +410,7 @@ export class Queue {
 
   private async writeHead(): Promise<void> {
     this.headDirty = false;
-    const doc = { seg: this.headSeg, index: this.headLine, nextSeq: this.nextSeq, drops: this.drops, corrupt: this.corrupt };
+    const doc = { seg: this.head.seg, index: this.head.line, nextSeq: this.nextSeq, drops: this.drops, corrupt: this.corrupt };
     await fsWriteAtomic(this.host, this.path("head.json"), writeJson(doc) + "\n");
   }
 

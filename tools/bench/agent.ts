@@ -8,7 +8,8 @@
 // - RSS (/proc VmRSS) and the heap the probe reports in status (heapKb: Lua's
 //   collectgarbage("count"), Node's heapUsed) idle, and with 10,000 reports queued (the
 //   broker down while the queue holds them; the first status after it returns carries the
-//   heap with all 10,000 still queued).
+//   heap with all 10,000 still queued), after draining them, and the peak (VmHWM) over
+//   recovery and drain: the queue keeps reports on disk, so all of these should match idle.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -175,6 +176,8 @@ async function backlogAndRate(rt: AgentRuntime, S: string, R: string): Promise<B
     const after = await waitStatus(obs, id, 15000, (s) => s.queueDepth === 0 && s !== st);
     const rssAfter = procKb(probe.pid, "VmRSS") ?? NaN;
     out.push(row(S, `${rt.name}: RSS after draining`, rssAfter, "kB"));
+    // The high-water mark: recovery of the backlog and the drain included.
+    out.push(row(S, `${rt.name}: RSS peak, recovery + drain`, procKb(probe.pid, "VmHWM") ?? NaN, "kB", undefined, "/proc VmHWM"));
     if (after.heapKb !== undefined) out.push(row(S, `${rt.name}: heap after draining`, Number(after.heapKb), "kB"));
   } finally {
     await probe.stop("SIGTERM", 10000);
