@@ -197,7 +197,7 @@ export async function runCli(host: Host, argv: string[]): Promise<number> {
   if (mode === "--once" || mode === "--daemon") await recover(host, cfg.options, (msg) => host.log("warn", msg));
   const needTools = mode === "--capabilities" || mode === "--once" || mode === "--daemon";
   const tools = needTools ? await discoverTools(host, { paths: toolPaths, onlyConfigured: onlyConfigured }) : {};
-  const agent = new Agent(host, measurements, { probeId: probeId, tools: tools, registryUrl: registryUrl, options: cfg.options });
+  const agent = new Agent(host, measurements, { probeId: probeId, tools: tools, registryUrl: registryUrl, options: cfg.options, fullRegistry: mode === "--registry" });
   if (mode === "--daemon") {
     try {
       return await runDaemon(host, cfg, agent, VERSION);

@@ -38,6 +38,11 @@ export interface AgentOptions {
   registryUrl?: string;
   /** Device options from the configuration (e.g. "tstat.logDir"). */
   options?: { [key: string]: string };
+  /**
+   * Register every measurement's elements (for --registry), not only those of the
+   * measurements this device offers (a daemon needs no more to check and write results).
+   */
+  fullRegistry?: boolean;
 }
 
 function cellText(v: Cell, prim: Prim | undefined): string {
@@ -87,8 +92,9 @@ export class Agent {
     if (measurements instanceof Map) measurements.forEach((m) => list.push(m));
     else for (const m of measurements) list.push(m);
     for (const m of list) {
-      this.registry.add(m.elements);
-      for (const t of m.capabilities(this.device)) {
+      const templates = m.capabilities(this.device);
+      if (templates.length > 0 || opts.fullRegistry === true) this.registry.add(m.elements());
+      for (const t of templates) {
         const cap: Statement = {
           kind: "capability", verb: "measure", version: 1, registry: this.registryUrl, label: t.label,
           when: t.when, parameters: t.parameters, metadata: {}, results: t.results,

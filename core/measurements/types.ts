@@ -90,8 +90,11 @@ export interface ResultTable {
 
 export interface Measurement {
   name: string;
-  /** Registry elements of miniprobe's own that this measurement's capabilities use. */
-  elements: Element[];
+  /**
+   * Registry elements of miniprobe's own that this measurement's capabilities use. A function,
+   * so a measurement the device does not offer never builds them (Tstat has hundreds).
+   */
+  elements(): Element[];
   /** The capabilities this device offers, from its tools and host (built once by the agent). */
   capabilities(device: Device): CapabilityTemplate[];
   run(ctx: RunContext): Promise<ResultTable>;

@@ -30,7 +30,7 @@ export function openDb(c: CollectorConfig): Db {
 export function miniprobeRegistry(): Registry {
   const r = new Registry();
   r.add([{ name: PROBE_ID, prim: "string", desc: "identity of the probe that measured (--probe-id, default the host name)" }]);
-  measurements.forEach((m) => r.add(m.elements));
+  measurements.forEach((m) => r.add(m.elements()));
   return r;
 }
 

@@ -34,7 +34,7 @@ function capable(host: Host): boolean {
 
 export const ott: Measurement = {
   name: "ott-download",
-  elements: [
+  elements: () => [
     { name: "content.url", prim: "url", desc: "URL of a streaming manifest (HLS, DASH or Smooth Streaming)" },
     { name: "ott.protocol", prim: "string", desc: "streaming protocol: auto (detect), hls, dash, mss" },
     { name: "ott.mode", prim: "string", desc: "download mode: adaptive, fixed (one level), parallel (all levels)" },

@@ -72,7 +72,7 @@ function templates(tool: ToolRef, family: number): CapabilityTemplate[] {
 
 export const ping: Measurement = {
   name: "ping",
-  elements: [
+  elements: () => [
     { name: "delay.twoway.icmp.us.50pct", prim: "natural", desc: "median round-trip time of the echo replies, microseconds" },
     { name: "delay.twoway.icmp.us.stddev", prim: "natural", desc: "population standard deviation of the round-trip times (iputils mdev), microseconds" },
     { name: "destination.name", prim: "string", desc: "target host name (RFC 1123), resolved by the tool; the address used is reported" },

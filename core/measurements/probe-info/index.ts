@@ -62,7 +62,7 @@ function toolList(tools: ToolSet): string {
 
 export const probeInfo: Measurement = {
   name: "probe-info",
-  elements: [
+  elements: () => [
     { name: "miniprobe.version", prim: "string", desc: "miniprobe release" },
     { name: "miniprobe.runtime", prim: "string", desc: "interpreter running the probe: node, quickjs, lua5.1, luajit" },
     { name: "miniprobe.runtime.version", prim: "string" },

@@ -43,7 +43,7 @@ function template(tool: ToolRef, mode: TraceMode, family: number): CapabilityTem
 
 export const traceroute: Measurement = {
   name: "traceroute",
-  elements: [
+  elements: () => [
     { name: "traceroute.protocol", prim: "string", desc: "probe protocol: udp, icmp or tcp (the capability lists what its tool supports)" },
     { name: "traceroute.hops.max", prim: "natural", desc: "largest TTL / hop limit probed" },
     { name: "traceroute.queries", prim: "natural", desc: "probes per hop (scamper tracelb: attempts per probe)" },

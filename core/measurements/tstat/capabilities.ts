@@ -3,8 +3,8 @@
 // tstat-capture and tstat-status. Each has its own result columns (its own schema).
 import { CapabilityTemplate, Device, Variant } from "../types";
 import { fmtNum } from "../../util/num";
-import { logGroupOf, TCP_LEVELS } from "./groups";
-import { CAPTURE_RESULTS, P_IFACE, P_ROWS, ROWS_DEFAULT, ROWS_MAX, STATUS_RESULTS, groupResults, tstatBinary } from "./names";
+import { groupResults, logGroupOf, TCP_LEVELS } from "./groups";
+import { CAPTURE_RESULTS, P_IFACE, P_ROWS, ROWS_DEFAULT, ROWS_MAX, STATUS_RESULTS, tstatBinary } from "./names";
 
 function logTemplate(label: string, variant: Variant): CapabilityTemplate {
   const g = logGroupOf(variant);

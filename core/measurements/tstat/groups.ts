@@ -2,7 +2,7 @@
 // variant ({group, level}) — data, never the label.
 import { Variant } from "../types";
 import { ConfEdit } from "./conf";
-import { Col, HTTP, TCP_CORE, TCP_E2E, TCP_IDS, TCP_LAYER7, TCP_OPTIONS, TCP_P2P, UDP } from "./columns";
+import { Col, HTTP, HTTP_KIND, TCP_CORE, TCP_E2E, TCP_IDS, TCP_LAYER7, TCP_OPTIONS, TCP_P2P, UDP, resultNames } from "./columns";
 
 export interface LogGroup {
   /** The log file's name inside an output directory. */
@@ -54,4 +54,11 @@ export function logGroupOf(v: Variant): LogGroup | undefined {
     return { log: g, cols: HTTP, withKind: true, timeField: "time_abs", timeScale: 1000, edits: [on("log", g)] };
   }
   return undefined;
+}
+
+/** Result columns of a log group's capability. */
+export function groupResults(g: LogGroup): string[] {
+  const names = resultNames(g.cols);
+  if (!g.withKind) return names;
+  return [HTTP_KIND].concat(names);
 }

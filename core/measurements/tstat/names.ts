@@ -2,19 +2,10 @@
 // columns, paths from the device options. The code that runs (run, capture, status,
 // control) is loaded only when a Tstat specification runs.
 import { digest128 } from "../../util/hash";
-import { HTTP_KIND, resultNames } from "./columns";
-import { LogGroup } from "./groups";
 
 export const P_ROWS = "tstat.rows.max";
 export const ROWS_MAX = 1000000;
 export const ROWS_DEFAULT = "10000";
-
-/** Result columns of a log group's capability. */
-export function groupResults(g: LogGroup): string[] {
-  const names = resultNames(g.cols);
-  if (!g.withKind) return names;
-  return [HTTP_KIND].concat(names);
-}
 
 export const P_IFACE = "observer.interface";
 

@@ -7,10 +7,11 @@ import { parseNatural } from "../../util/num";
 import { fmtNum } from "../../util/num";
 import { ResultTable, RunContext } from "../types";
 import { acquire, confPaths, release } from "./control";
-import { P_ROWS, ROWS_DEFAULT, ROWS_MAX, groupResults } from "./names";
+import { P_ROWS, ROWS_DEFAULT, ROWS_MAX } from "./names";
 
-export { P_ROWS, ROWS_DEFAULT, ROWS_MAX, groupResults } from "./names";
-import { LogGroup } from "./groups";
+export { P_ROWS, ROWS_DEFAULT, ROWS_MAX } from "./names";
+export { groupResults } from "./groups";
+import { LogGroup, groupResults } from "./groups";
 import { GroupReader, READER_DEFAULTS, ReaderOptions } from "./reader";
 import { sleepCancel } from "./wait";
 
