@@ -11,6 +11,9 @@ export interface TableSpec {
   columns: [name: string, type: "text" | "bigint"][];
   /** The unique key ON CONFLICT refers to. */
   key: string[];
+  /** The caller ignores which rows went in: insertMany may resolve with [] (PostgreSQL then
+   * sends no RETURNING rows back to parse). */
+  noFlags?: boolean;
 }
 
 export interface Queryable {

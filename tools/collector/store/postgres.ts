@@ -31,12 +31,13 @@ class Client implements Queryable {
     // One statement whatever the number of rows: each column travels as one array
     // parameter, so the text never changes and the server plans it once per connection.
     const source = "SELECT * FROM unnest(" + t.columns.map((c, i) => `$${i + 1}::${c[1]}[]`).join(", ") + ")";
-    const text = insertSql(t, source, onConflict) + " RETURNING " + t.key.join(", ");
+    const text = insertSql(t, source, onConflict) + (t.noFlags === true ? "" : " RETURNING " + t.key.join(", "));
     const cols = t.columns.map((_, i) => rows.map((r) => r[i]));
     const keyAt = t.key.map((k) => t.columns.findIndex((c) => c[0] === k));
     let name = prepared.get(text);
     if (name === undefined) prepared.set(text, (name = "mp_insert_" + prepared.size));
     const r = await this.c.query({ name, text, values: cols });
+    if (t.noFlags === true) return [];
     const back = new Set((r.rows as Row[]).map((x) => t.key.map((k) => String(x[k])).join("\u0000")));
     return rows.map((row) => back.has(keyAt.map((i) => String(row[i])).join("\u0000")));
   }

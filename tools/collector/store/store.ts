@@ -88,12 +88,42 @@ const RESULT_ROWS: TableSpec = {
   name: "result_rows",
   columns: [["probe_id", "text"], ["seq", "bigint"], ["idx", "bigint"], ["token", "text"], ["label", "text"], ["schema", "text"], ["t_ms", "bigint"], ["vals", "text"], ["target", "text"]],
   key: ["probe_id", "seq", "idx"],
+  noFlags: true,
 };
 const PROBE_BUMP: TableSpec = {
   name: "probes",
   columns: [["id", "text"], ["reports", "bigint"], ["last_seq", "bigint"], ["last_measurement_ms", "bigint"], ["last_seen_ms", "bigint"]],
   key: ["id"],
 };
+
+/**
+ * A row's cells as the JSON object {column: cell} without building the object: the keys'
+ * JSON is made once per column list (cached like columnsJson), each cell stringified alone.
+ * Same text as JSON.stringify of the object, which the fallback (repeated column names,
+ * where the object keeps one key) still uses.
+ */
+const keysCache = new Map<string, string[] | null>();
+function rowKeys(columns: string[]): string[] | null {
+  const k = columns.join("\u0000");
+  let keys = keysCache.get(k);
+  if (keys === undefined) {
+    const plain = columns.length > 0 && new Set(columns).size === columns.length && !columns.includes("__proto__");
+    keys = plain ? columns.map((c, i) => (i === 0 ? "{" : ",") + JSON.stringify(c) + ":") : null;
+    if (keysCache.size > 256) keysCache.clear();
+    keysCache.set(k, keys);
+  }
+  return keys;
+}
+function rowJson(keys: string[] | null, columns: string[], row: Cell[]): string {
+  if (keys === null) {
+    const vals: Record<string, Cell> = {};
+    for (let c = 0; c < columns.length; c++) vals[columns[c]] = row[c] ?? null;
+    return JSON.stringify(vals);
+  }
+  let s = "";
+  for (let c = 0; c < keys.length; c++) s += keys[c] + JSON.stringify(row[c] ?? null);
+  return s + "}";
+}
 
 /** The columns' JSON, kept for the last few column lists seen (a probe sends the same few). */
 const columnsCache = new Map<string, string>();
@@ -160,12 +190,11 @@ export class Store {
       const target = targetOf(r.parameters);
       const cols = r.columns;
       const timeAt = cols.indexOf("time");
+      const keys = r.rows.length > 0 ? rowKeys(cols) : null;
       for (let i = 0; i < r.rows.length; i++) {
         const row = r.rows[i];
-        const vals: Record<string, Cell> = {};
-        for (let c = 0; c < cols.length; c++) vals[cols[c]] = row[c] ?? null;
         const t = timeAt >= 0 && typeof row[timeAt] === "number" ? (row[timeAt] as number) : rowTime(r, row, now);
-        rows.push([r.probeId, r.seq, i, r.token, r.label, r.schema, Math.round(t), JSON.stringify(vals), target]);
+        rows.push([r.probeId, r.seq, i, r.token, r.label, r.schema, Math.round(t), rowJson(keys, cols, row), target]);
       }
     }
     if (rows.length > 0) await q.insertMany(RESULT_ROWS, rows, "ON CONFLICT (probe_id, seq, idx) DO NOTHING");
