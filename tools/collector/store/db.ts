@@ -37,6 +37,11 @@ export interface Db extends Queryable {
   readonly dialect: Dialect;
   /** Runs fn inside one transaction: all of it commits, or none of it. */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL only: one prepared statement (text fixed, prepared once per connection),
+   * parameters as they are (arrays included). A single statement is its own transaction.
+   */
+  statement?<T extends Row = Row>(text: string, values: unknown[]): Promise<T[]>;
   /** A statement the migrations run as is (DDL, possibly several separated by `;`). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;

@@ -67,6 +67,13 @@ export class PostgresDb implements Db {
     return this.direct.insertMany(t, rows, onConflict);
   }
 
+  async statement<T extends Row = Row>(text: string, values: unknown[]): Promise<T[]> {
+    let name = prepared.get(text);
+    if (name === undefined) prepared.set(text, (name = "mp_insert_" + prepared.size));
+    const r = await this.pool.query({ name, text, values });
+    return r.rows as T[];
+  }
+
   async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
     try {
