@@ -48,6 +48,8 @@ async function run(store: Store): Promise<unknown> {
     report("pb", 2, "periodic", { startMs: undefined, endMs: undefined }),
     report("pb", 2, "periodic"), // twice in one batch
     report("pc", 7, "unknown-token", { columns: ["a", "a"], rows: [[1, 2]] }),
+    // Text that PostgreSQL's array literal must carry exactly (see textArrayParam).
+    report("pc", 8, "unknown-token", { parameters: { "destination.name": "NULL" }, rows: [[1, 2, "line\nbreak\t\\n é ☃ \"{}\" NULL"], [2, 3, "\ud800 lone"]] }),
   ], T0 + 20_000);
   const q = (sql: string) => store.db.query(sql);
   return {
@@ -76,5 +78,5 @@ test("insertReports: one CTE statement on PostgreSQL stores what the per-table s
   t.deepEqual(fromPostgres, fromSqlite);
   const s = fromSqlite as { specs: { token: string; state: string; message: string | null; results: number }[]; rows: unknown[] };
   t.deepEqual(s.specs.map((x) => [x.token, x.state, x.message, x.results]), [["fails", "failed", "last", 3], ["once", "done", null, 1], ["periodic", "running", null, 3]]);
-  t.is(s.rows.length, 2 * 6 + 1);
+  t.is(s.rows.length, 2 * 7 + 1);
 });

@@ -10,7 +10,7 @@ try {
   let n = 0;
   for (const s of stores) {
     const r = await ingestRate("mosquitto", s, pg, ++n);
-    process.stdout.write(`mosquitto ${s}: ${Math.round(r.rate)} reports/s, event loop ${Math.round(r.elu * 100)}%, CPU ${r.cpu.toFixed(2)}\n`);
+    process.stdout.write(`mosquitto ${s}: ${Math.round(r.rate)} reports/s, event loop ${Math.round(r.elu * 100)}%, CPU ${r.cpu.toFixed(2)}, ${Math.round(r.batch ?? 0)} per transaction\n`);
   }
 } finally {
   pg.stop();
