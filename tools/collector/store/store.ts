@@ -103,21 +103,43 @@ const PROBE_BUMP: TableSpec = {
 
 /**
  * A row's cells as the JSON object {column: cell} without building the object: the keys'
- * JSON is made once per column list (cached like columnsJson), each cell stringified alone.
+ * JSON is made once per column list (columnsInfo), each cell stringified alone.
  * Same text as JSON.stringify of the object, which the fallback (repeated column names,
  * where the object keeps one key) still uses.
  */
-const keysCache = new Map<string, string[] | null>();
-function rowKeys(columns: string[]): string[] | null {
-  const k = columns.join("\u0000");
-  let keys = keysCache.get(k);
-  if (keys === undefined) {
-    const plain = columns.length > 0 && new Set(columns).size === columns.length && !columns.includes("__proto__");
-    keys = plain ? columns.map((c, i) => (i === 0 ? "{" : ",") + JSON.stringify(c) + ":") : null;
-    if (keysCache.size > 256) keysCache.clear();
-    keysCache.set(k, keys);
+interface ColumnsInfo {
+  columns: string[];
+  /** The column list's JSON (reports.columns). */
+  json: string;
+  /** rowJson's key fragments, or null when the list needs the object fallback. */
+  keys: string[] | null;
+}
+const columnsCache = new Map<string, ColumnsInfo>();
+let lastColumns: ColumnsInfo | undefined;
+/** What is made once per column list: most reports in a batch repeat the previous one's
+ * list (compared string by string, before any join), a probe sends the same few. */
+function columnsInfo(columns: string[]): ColumnsInfo {
+  const last = lastColumns;
+  if (last !== undefined && last.columns.length === columns.length) {
+    let same = true;
+    for (let i = 0; i < columns.length; i++) {
+      if (last.columns[i] !== columns[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return last;
   }
-  return keys;
+  const k = columns.join("\u0000");
+  let info = columnsCache.get(k);
+  if (info === undefined) {
+    const plain = columns.length > 0 && new Set(columns).size === columns.length && !columns.includes("__proto__");
+    info = { columns: columns.slice(), json: JSON.stringify(columns), keys: plain ? columns.map((c, i) => (i === 0 ? "{" : ",") + JSON.stringify(c) + ":") : null };
+    if (columnsCache.size > 256) columnsCache.clear();
+    columnsCache.set(k, info);
+  }
+  lastColumns = info;
+  return info;
 }
 function rowJson(keys: string[] | null, columns: string[], row: Cell[]): string {
   if (keys === null) {
@@ -159,19 +181,6 @@ const PG_BATCH = (() => {
   SELECT probe_id, seq FROM r`;
 })();
 
-/** The columns' JSON, kept for the last few column lists seen (a probe sends the same few). */
-const columnsCache = new Map<string, string>();
-function columnsJson(columns: string[]): string {
-  const k = columns.join("\u0000");
-  let j = columnsCache.get(k);
-  if (j === undefined) {
-    j = JSON.stringify(columns);
-    if (columnsCache.size > 256) columnsCache.clear();
-    columnsCache.set(k, j);
-  }
-  return j;
-}
-
 /** What a measurement was aimed at, for plotting per target. */
 export function targetOf(parameters: Record<string, string>): string | null {
   for (const k of ["destination.ip4", "destination.ip6", "destination.name", "content.url", "url"]) if (parameters[k] !== undefined) return parameters[k];
@@ -205,7 +214,7 @@ export class Store {
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i];
       rows[i] = [r.probeId, r.seq, r.token, r.label, r.schema, r.startMs ?? null, r.endMs ?? null, now,
-        JSON.stringify(r.parameters), columnsJson(r.columns), r.rows.length, r.exception ?? null];
+        JSON.stringify(r.parameters), columnsInfo(r.columns).json, r.rows.length, r.exception ?? null];
     }
     if (this.db.statement !== undefined) return this.insertAtOnce(this.db.statement.bind(this.db), batch, rows, dupInBatch, now);
     return this.db.tx(async (q) => {
@@ -246,7 +255,7 @@ export class Store {
       const target = targetOf(r.parameters);
       const cols = r.columns;
       const timeAt = cols.indexOf("time");
-      const keys = r.rows.length > 0 ? rowKeys(cols) : null;
+      const keys = r.rows.length > 0 ? columnsInfo(cols).keys : null;
       for (let i = 0; i < r.rows.length; i++) {
         const row = r.rows[i];
         const t = timeAt >= 0 && typeof row[timeAt] === "number" ? (row[timeAt] as number) : rowTime(r, row, now);
