@@ -86,6 +86,8 @@ export interface Rate {
   elu: number;
   /** CPU time of this process over wall time (1 = one core). */
   cpu: number;
+  /** Ingest only: mean reports per committed transaction. */
+  batch?: number;
 }
 
 function measuring(): (reports: number) => Rate {
@@ -172,12 +174,14 @@ export async function ingestRate(kind: BrokerKind, storeKind: "sqlite" | "postgr
     const c = await Collector.start({ broker, mqttPort: 0, httpPort: 0, dataDir: dir, store, quiet: true, brokerClientId: "bench-collector" });
     try {
       let committed = 0;
+      let batches = 0;
       let done: () => void = () => undefined;
       const all = new Promise<void>((r) => (done = r));
       const before = c.ingest.onReports;
       c.ingest.onReports = (reports) => {
         before(reports);
         committed += reports.length;
+        batches++;
         if (committed >= TOTAL) done();
       };
       const load = await startLoad(portOf(c.broker.url));
@@ -186,7 +190,7 @@ export async function ingestRate(kind: BrokerKind, storeKind: "sqlite" | "postgr
         // aedes: the probe's last PUBACK comes after the last commit. mosquitto: wait for the commit.
         await load.go();
         if (kind === "mosquitto") await bounded(all, RUN_TIMEOUT_MS, `${kind}/${storeKind}: ${committed}/${TOTAL} committed`);
-        const rate = done(TOTAL);
+        const rate = { ...done(TOTAL), batch: committed / Math.max(1, batches) };
         const stored = (await c.store.counts()).reports;
         if (stored !== TOTAL) throw new Error(`${kind}/${storeKind}: ${stored} reports stored, ${TOTAL} sent`);
         return rate;
@@ -276,7 +280,7 @@ export async function bench(): Promise<BenchRow[]> {
     const all = (k: string) => {
       const byRate = runs[k].slice().sort((a, b) => a.rate - b.rate);
       const m = byRate[Math.floor(byRate.length / 2)];
-      return `runs ${runs[k].map((v) => Math.round(v.rate)).join(", ")}; collector process: event loop ${Math.round(m.elu * 100)}% busy, CPU ${m.cpu.toFixed(2)} cores`;
+      return `runs ${runs[k].map((v) => Math.round(v.rate)).join(", ")}; collector process: event loop ${Math.round(m.elu * 100)}% busy, CPU ${m.cpu.toFixed(2)} cores${m.batch !== undefined ? `, ${Math.round(m.batch)} reports per transaction` : ""}`;
     };
     const note = `${PROBES} probes x ${PER_PROBE} reports, QoS 1, ${WINDOW} in flight per probe, probes in a child process; median of ${RUNS}`;
     for (const b of ["aedes", "mosquitto"] as const) {

@@ -126,7 +126,17 @@ function field(t: protobuf.Type, name: string, type: string, repeated = false): 
   return f.id;
 }
 
+/** The last schema submessage read, by its bytes: a probe sends the same one in every report. */
+interface SchemaCache {
+  bytes: Buffer;
+  verb: string;
+  params: string[];
+  results: string[];
+  schema: string;
+}
+
 export class ReportReader {
+  private schemaCache?: SchemaCache;
   private constructor(private readonly l: Layout) {}
 
   /** A reader for this Report type, or undefined when the schema is not the one it knows. */
@@ -175,6 +185,10 @@ export class ReportReader {
     let startMs: number | undefined;
     let endMs: number | undefined;
     let scoped = false;
+    let schemaFields = 0;
+    let schemaHit: SchemaCache | undefined;
+    let schemaStart = 0;
+    let schemaEnd = 0;
     const parameters: Record<string, string> = {};
     const columns: string[] = [];
     const rows: Cell[][] = [];
@@ -204,6 +218,19 @@ export class ReportReader {
         parameters[name] = value;
       } else if (id === l.schema && wire === 2) {
         const end = c.bytesEnd();
+        schemaFields++;
+        const sc = this.schemaCache;
+        if (schemaFields === 1 && sc !== undefined && sc.bytes.length === end - c.pos && buf.compare(sc.bytes, 0, sc.bytes.length, c.pos, end) === 0) {
+          // Same bytes as last time: same strings, and no schemaOf() to build again.
+          schemaHit = sc;
+          verb = sc.verb;
+          sParams = sc.params.slice();
+          sResults = sc.results.slice();
+          c.pos = end;
+          continue;
+        }
+        schemaStart = c.pos;
+        schemaEnd = end;
         verb = verb ?? "";
         sParams = sParams ?? [];
         sResults = sResults ?? [];
@@ -245,9 +272,18 @@ export class ReportReader {
     for (const row of rows) if (row.length !== columns.length) throw new Error(`a row has ${row.length} values for ${columns.length} columns`);
     const prims: string[] = new Array(columns.length);
     for (let i = 0; i < columns.length; i++) prims[i] = kinds[i] ?? "";
+    let schema: string;
+    if (verb === undefined) schema = schemaOf("measure", Object.keys(parameters), columns);
+    else if (schemaHit !== undefined && schemaFields === 1) schema = schemaHit.schema;
+    else {
+      schema = schemaOf(verb, sParams!, sResults!);
+      if (schemaFields === 1) {
+        this.schemaCache = { bytes: Buffer.from(buf.subarray(schemaStart, schemaEnd)), verb, params: sParams!.slice(), results: sResults!.slice(), schema };
+      }
+    }
     const out: Report = {
       probeId, seq, token, label,
-      schema: verb !== undefined ? schemaOf(verb, sParams!, sResults!) : schemaOf("measure", Object.keys(parameters), columns),
+      schema,
       parameters, columns, prims, rows,
     };
     if (scoped) {

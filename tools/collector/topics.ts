@@ -16,10 +16,12 @@ export function topicOf(prefix: string, probe: string, kind: Kind): string {
 
 /** The probe and kind a topic names, or undefined when it is not one of ours. */
 export function parseTopic(prefix: string, topic: string): { probe: string; kind: string } | undefined {
-  if (!topic.startsWith(prefix + "/")) return undefined;
-  const rest = topic.slice(prefix.length + 1).split("/");
-  if (rest.length !== 2 || rest[0] === "" || rest[1] === "") return undefined;
-  return { probe: rest[0], kind: rest[1] };
+  // indexOf, not split: this runs for every message.
+  const p = prefix.length;
+  if (topic.charCodeAt(p) !== 47 || !topic.startsWith(prefix)) return undefined;
+  const s = topic.indexOf("/", p + 1);
+  if (s <= p + 1 || s === topic.length - 1 || topic.indexOf("/", s + 1) !== -1) return undefined;
+  return { probe: topic.slice(p + 1, s), kind: topic.slice(s + 1) };
 }
 
 /** What a probe may publish to and subscribe to: its own topics, nothing else. */

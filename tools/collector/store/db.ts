@@ -11,6 +11,9 @@ export interface TableSpec {
   columns: [name: string, type: "text" | "bigint"][];
   /** The unique key ON CONFLICT refers to. */
   key: string[];
+  /** The caller ignores which rows went in: insertMany may resolve with [] (PostgreSQL then
+   * sends no RETURNING rows back to parse). */
+  noFlags?: boolean;
 }
 
 export interface Queryable {
@@ -34,6 +37,11 @@ export interface Db extends Queryable {
   readonly dialect: Dialect;
   /** Runs fn inside one transaction: all of it commits, or none of it. */
   tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL only: one prepared statement (text fixed, prepared once per connection),
+   * parameters as they are (arrays included). A single statement is its own transaction.
+   */
+  statement?<T extends Row = Row>(text: string, values: unknown[]): Promise<T[]>;
   /** A statement the migrations run as is (DDL, possibly several separated by `;`). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;

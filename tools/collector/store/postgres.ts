@@ -13,6 +13,27 @@ const types = {
   },
 };
 
+/** A JSON escape other than \" and \\ (which mean the same in an array literal): a
+ * backslash that an even run of backslashes precedes, followed by anything else. */
+const OTHER_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\[^"\\]/;
+
+/**
+ * A column of text (or null) as PostgreSQL's array literal, written by JSON.stringify (native,
+ * one pass) instead of pg's per-element regex escaping, which costs ~5 % of the collector's
+ * CPU on JSON cells full of quotes: `["a","b\"c",null]` is `{"a","b\"c",null}` whenever
+ * the JSON holds no escape but \" and \\ (no control characters, no lone surrogates).
+ * Anything else goes to pg as the array it is.
+ */
+export function textArrayParam(values: unknown[]): unknown {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== "string" && v !== null) return values;
+  }
+  const json = JSON.stringify(values);
+  if (OTHER_ESCAPE.test(json)) return values;
+  return "{" + json.slice(1, -1) + "}";
+}
+
 /** insertMany's statements, named so each connection prepares them once. */
 const prepared = new Map<string, string>();
 
@@ -31,12 +52,16 @@ class Client implements Queryable {
     // One statement whatever the number of rows: each column travels as one array
     // parameter, so the text never changes and the server plans it once per connection.
     const source = "SELECT * FROM unnest(" + t.columns.map((c, i) => `$${i + 1}::${c[1]}[]`).join(", ") + ")";
-    const text = insertSql(t, source, onConflict) + " RETURNING " + t.key.join(", ");
-    const cols = t.columns.map((_, i) => rows.map((r) => r[i]));
+    const text = insertSql(t, source, onConflict) + (t.noFlags === true ? "" : " RETURNING " + t.key.join(", "));
+    const cols = t.columns.map((c, i) => {
+      const col = rows.map((r) => r[i]);
+      return c[1] === "text" ? textArrayParam(col) : col;
+    });
     const keyAt = t.key.map((k) => t.columns.findIndex((c) => c[0] === k));
     let name = prepared.get(text);
     if (name === undefined) prepared.set(text, (name = "mp_insert_" + prepared.size));
     const r = await this.c.query({ name, text, values: cols });
+    if (t.noFlags === true) return [];
     const back = new Set((r.rows as Row[]).map((x) => t.key.map((k) => String(x[k])).join("\u0000")));
     return rows.map((row) => back.has(keyAt.map((i) => String(row[i])).join("\u0000")));
   }
@@ -64,6 +89,13 @@ export class PostgresDb implements Db {
 
   insertMany(t: TableSpec, rows: SqlValue[][], onConflict: string): Promise<boolean[]> {
     return this.direct.insertMany(t, rows, onConflict);
+  }
+
+  async statement<T extends Row = Row>(text: string, values: unknown[]): Promise<T[]> {
+    let name = prepared.get(text);
+    if (name === undefined) prepared.set(text, (name = "mp_insert_" + prepared.size));
+    const r = await this.pool.query({ name, text, values: values.map((v) => (Array.isArray(v) ? textArrayParam(v) : v)) });
+    return r.rows as T[];
   }
 
   async tx<T>(fn: (q: Queryable) => Promise<T>): Promise<T> {

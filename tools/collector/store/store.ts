@@ -88,25 +88,98 @@ const RESULT_ROWS: TableSpec = {
   name: "result_rows",
   columns: [["probe_id", "text"], ["seq", "bigint"], ["idx", "bigint"], ["token", "text"], ["label", "text"], ["schema", "text"], ["t_ms", "bigint"], ["vals", "text"], ["target", "text"]],
   key: ["probe_id", "seq", "idx"],
+  noFlags: true,
 };
+const PROBE_BUMP_SET = `reports = probes.reports + excluded.reports,
+  last_seq = CASE WHEN probes.last_seq IS NULL OR excluded.last_seq > probes.last_seq THEN excluded.last_seq ELSE probes.last_seq END,
+  last_measurement_ms = CASE WHEN probes.last_measurement_ms IS NULL OR excluded.last_measurement_ms > probes.last_measurement_ms
+    THEN excluded.last_measurement_ms ELSE probes.last_measurement_ms END,
+  last_seen_ms = excluded.last_seen_ms`;
 const PROBE_BUMP: TableSpec = {
   name: "probes",
   columns: [["id", "text"], ["reports", "bigint"], ["last_seq", "bigint"], ["last_measurement_ms", "bigint"], ["last_seen_ms", "bigint"]],
   key: ["id"],
 };
 
-/** The columns' JSON, kept for the last few column lists seen (a probe sends the same few). */
-const columnsCache = new Map<string, string>();
-function columnsJson(columns: string[]): string {
-  const k = columns.join("\u0000");
-  let j = columnsCache.get(k);
-  if (j === undefined) {
-    j = JSON.stringify(columns);
-    if (columnsCache.size > 256) columnsCache.clear();
-    columnsCache.set(k, j);
-  }
-  return j;
+/**
+ * A row's cells as the JSON object {column: cell} without building the object: the keys'
+ * JSON is made once per column list (columnsInfo), each cell stringified alone.
+ * Same text as JSON.stringify of the object, which the fallback (repeated column names,
+ * where the object keeps one key) still uses.
+ */
+interface ColumnsInfo {
+  columns: string[];
+  /** The column list's JSON (reports.columns). */
+  json: string;
+  /** rowJson's key fragments, or null when the list needs the object fallback. */
+  keys: string[] | null;
 }
+const columnsCache = new Map<string, ColumnsInfo>();
+let lastColumns: ColumnsInfo | undefined;
+/** What is made once per column list: most reports in a batch repeat the previous one's
+ * list (compared string by string, before any join), a probe sends the same few. */
+function columnsInfo(columns: string[]): ColumnsInfo {
+  const last = lastColumns;
+  if (last !== undefined && last.columns.length === columns.length) {
+    let same = true;
+    for (let i = 0; i < columns.length; i++) {
+      if (last.columns[i] !== columns[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return last;
+  }
+  const k = columns.join("\u0000");
+  let info = columnsCache.get(k);
+  if (info === undefined) {
+    const plain = columns.length > 0 && new Set(columns).size === columns.length && !columns.includes("__proto__");
+    info = { columns: columns.slice(), json: JSON.stringify(columns), keys: plain ? columns.map((c, i) => (i === 0 ? "{" : ",") + JSON.stringify(c) + ":") : null };
+    if (columnsCache.size > 256) columnsCache.clear();
+    columnsCache.set(k, info);
+  }
+  lastColumns = info;
+  return info;
+}
+function rowJson(keys: string[] | null, columns: string[], row: Cell[]): string {
+  if (keys === null) {
+    const vals: Record<string, Cell> = {};
+    for (let c = 0; c < columns.length; c++) vals[columns[c]] = row[c] ?? null;
+    return JSON.stringify(vals);
+  }
+  let s = "";
+  for (let c = 0; c < keys.length; c++) s += keys[c] + JSON.stringify(row[c] ?? null);
+  return s + "}";
+}
+
+/**
+ * PostgreSQL: a whole batch in one statement, one round trip and its own transaction,
+ * instead of BEGIN, four statements and COMMIT: the reports (RETURNING the ones that were
+ * new), the result rows of those, the probes' counters and the specifications' — the same
+ * effects as the statements insertReports runs on SQLite.
+ */
+const PG_BATCH = (() => {
+  const names = (t: TableSpec) => t.columns.map((c) => c[0]).join(", ");
+  const arrays = (t: TableSpec, from: number) => t.columns.map((c, i) => `$${from + i}::${c[1]}[]`).join(", ");
+  const now = `$${REPORTS.columns.length + RESULT_ROWS.columns.length + 1}::bigint`;
+  return `WITH x AS (SELECT * FROM unnest(${arrays(REPORTS, 1)}) WITH ORDINALITY AS x(${names(REPORTS)}, ord)),
+  r AS (INSERT INTO reports (${names(REPORTS)}) SELECT ${names(REPORTS)} FROM x ON CONFLICT (probe_id, seq) DO NOTHING RETURNING probe_id, seq),
+  ins AS (SELECT x.* FROM x JOIN r USING (probe_id, seq)),
+  rr AS (INSERT INTO result_rows (${names(RESULT_ROWS)})
+    SELECT y.* FROM unnest(${arrays(RESULT_ROWS, REPORTS.columns.length + 1)}) AS y(${names(RESULT_ROWS)}) JOIN r USING (probe_id, seq)
+    ON CONFLICT (probe_id, seq, idx) DO NOTHING),
+  p AS (INSERT INTO probes (id, reports, last_seq, last_measurement_ms, last_seen_ms)
+    SELECT probe_id, count(*), max(seq), max(COALESCE(end_ms, start_ms, ${now})), ${now} FROM ins GROUP BY probe_id ORDER BY probe_id
+    ON CONFLICT (id) DO UPDATE SET ${PROBE_BUMP_SET}),
+  s AS (UPDATE specifications SET results = results + a.n, last_result_ms = ${now},
+      message = CASE WHEN a.failed IS NULL THEN message ELSE a.failed END,
+      state = CASE WHEN state IN ('pending', 'sent', 'accepted', 'running')
+        THEN (CASE WHEN a.failed IS NOT NULL AND period_ms IS NULL THEN 'failed' WHEN period_ms IS NULL THEN 'done' ELSE 'running' END)
+        ELSE state END
+    FROM (SELECT token, count(*) AS n, (array_agg(exception ORDER BY ord DESC) FILTER (WHERE exception <> ''))[1] AS failed FROM ins GROUP BY token) a
+    WHERE specifications.token = a.token)
+  SELECT probe_id, seq FROM r`;
+})();
 
 /** What a measurement was aimed at, for plotting per target. */
 export function targetOf(parameters: Record<string, string>): string | null {
@@ -141,8 +214,9 @@ export class Store {
     for (let i = 0; i < batch.length; i++) {
       const r = batch[i];
       rows[i] = [r.probeId, r.seq, r.token, r.label, r.schema, r.startMs ?? null, r.endMs ?? null, now,
-        JSON.stringify(r.parameters), columnsJson(r.columns), r.rows.length, r.exception ?? null];
+        JSON.stringify(r.parameters), columnsInfo(r.columns).json, r.rows.length, r.exception ?? null];
     }
+    if (this.db.statement !== undefined) return this.insertAtOnce(this.db.statement.bind(this.db), batch, rows, dupInBatch, now);
     return this.db.tx(async (q) => {
       const fresh = await q.insertMany(REPORTS, rows, "ON CONFLICT (probe_id, seq) DO NOTHING");
       const inserted: Report[] = [];
@@ -154,21 +228,41 @@ export class Store {
     });
   }
 
+  private async insertAtOnce(statement: NonNullable<Db["statement"]>, batch: Report[], rows: SqlValue[][], dupInBatch: number, now: number): Promise<InsertOutcome> {
+    // Result rows of every report: which ones are new is only known inside the statement,
+    // which keeps those (a redelivery is rare).
+    const rr = this.resultRows(batch, now);
+    const values: unknown[] = [];
+    for (let c = 0; c < REPORTS.columns.length; c++) values.push(rows.map((row) => row[c]));
+    for (let c = 0; c < RESULT_ROWS.columns.length; c++) values.push(rr.map((row) => row[c]));
+    values.push(now);
+    const back = await statement<{ probe_id: string; seq: number }>(PG_BATCH, values);
+    const fresh = new Set<string>();
+    for (const b of back) fresh.add(b.probe_id + "\u0000" + b.seq);
+    const inserted: Report[] = [];
+    for (const r of batch) if (fresh.has(r.probeId + "\u0000" + r.seq)) inserted.push(r);
+    return { inserted, duplicates: batch.length - inserted.length + dupInBatch };
+  }
+
   private async insertRows(q: Queryable, reports: Report[], now: number): Promise<void> {
+    const rows = this.resultRows(reports, now);
+    if (rows.length > 0) await q.insertMany(RESULT_ROWS, rows, "ON CONFLICT (probe_id, seq, idx) DO NOTHING");
+  }
+
+  private resultRows(reports: Report[], now: number): SqlValue[][] {
     const rows: SqlValue[][] = [];
     for (const r of reports) {
       const target = targetOf(r.parameters);
       const cols = r.columns;
       const timeAt = cols.indexOf("time");
+      const keys = r.rows.length > 0 ? columnsInfo(cols).keys : null;
       for (let i = 0; i < r.rows.length; i++) {
         const row = r.rows[i];
-        const vals: Record<string, Cell> = {};
-        for (let c = 0; c < cols.length; c++) vals[cols[c]] = row[c] ?? null;
         const t = timeAt >= 0 && typeof row[timeAt] === "number" ? (row[timeAt] as number) : rowTime(r, row, now);
-        rows.push([r.probeId, r.seq, i, r.token, r.label, r.schema, Math.round(t), JSON.stringify(vals), target]);
+        rows.push([r.probeId, r.seq, i, r.token, r.label, r.schema, Math.round(t), rowJson(keys, cols, row), target]);
       }
     }
-    if (rows.length > 0) await q.insertMany(RESULT_ROWS, rows, "ON CONFLICT (probe_id, seq, idx) DO NOTHING");
+    return rows;
   }
 
   private async bumpProbes(q: Queryable, reports: Report[], now: number): Promise<void> {
@@ -186,12 +280,7 @@ export class Store {
     if (per.size === 0) return;
     // Sorted: two collectors on one PostgreSQL lock the probes' rows in the same order.
     const rows = [...per].sort((x, y) => (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)).map(([id, p]): SqlValue[] => [id, p.n, p.seq, p.last, now]);
-    await q.insertMany(PROBE_BUMP, rows,
-      `ON CONFLICT (id) DO UPDATE SET reports = probes.reports + excluded.reports,
-         last_seq = CASE WHEN probes.last_seq IS NULL OR excluded.last_seq > probes.last_seq THEN excluded.last_seq ELSE probes.last_seq END,
-         last_measurement_ms = CASE WHEN probes.last_measurement_ms IS NULL OR excluded.last_measurement_ms > probes.last_measurement_ms
-           THEN excluded.last_measurement_ms ELSE probes.last_measurement_ms END,
-         last_seen_ms = excluded.last_seen_ms`);
+    await q.insertMany(PROBE_BUMP, rows, "ON CONFLICT (id) DO UPDATE SET " + PROBE_BUMP_SET);
   }
 
   private async bumpSpecs(q: Queryable, reports: Report[], now: number): Promise<void> {
