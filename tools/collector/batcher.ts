@@ -3,7 +3,10 @@
 // Up to `inFlight` transactions run at once: with SQLite the next batch commits while the
 // previous one's fsync runs on the thread pool (wal-sync.ts); with PostgreSQL two
 // transactions on two connections overlap their round trips and share WAL flushes.
-// Each caller's promise settles only after the transaction holding its report committed.
+// Each caller's promise settles only after the transaction holding its report committed,
+// and batches settle in the order they were taken even when a later transaction commits
+// first: callers acknowledge on settling, and MQTT wants PUBACKs in the order of the
+// PUBLISH packets (MQTT-4.6.0-2).
 import { Report } from "./report.ts";
 
 interface Waiting {
@@ -16,6 +19,8 @@ export class Batcher {
   private queue: Waiting[] = [];
   private running = 0;
   private scheduled = false;
+  /** Settles once every batch taken so far has settled its callers. */
+  private settled: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly commit: (batch: Report[]) => Promise<Set<Report>>,
@@ -50,14 +55,23 @@ export class Batcher {
     this.running++;
     const batch = this.queue.length <= this.maxBatch ? this.queue : this.queue.slice(0, this.maxBatch);
     this.queue = this.queue.length <= this.maxBatch ? [] : this.queue.slice(this.maxBatch);
+    const before = this.settled;
+    let done!: () => void;
+    this.settled = new Promise<void>((r) => (done = r));
     try {
       const reports = new Array<Report>(batch.length);
       for (let i = 0; i < batch.length; i++) reports[i] = batch[i].report;
-      const fresh = await this.commit(reports);
-      for (const w of batch) w.resolve(!fresh.has(w.report));
-    } catch (e) {
-      for (const w of batch) w.reject(e as Error);
+      let outcome: { fresh: Set<Report> } | { error: Error };
+      try {
+        outcome = { fresh: await this.commit(reports) };
+      } catch (e) {
+        outcome = { error: e as Error };
+      }
+      await before;
+      if ("fresh" in outcome) for (const w of batch) w.resolve(!outcome.fresh.has(w.report));
+      else for (const w of batch) w.reject(outcome.error);
     } finally {
+      done();
       this.running--;
       if (this.queue.length > 0) this.kick();
     }
