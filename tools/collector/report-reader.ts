@@ -135,6 +135,20 @@ interface SchemaCache {
   schema: string;
 }
 
+/** A submessage of two string fields (a parameter, an exception): their values, "" when absent. */
+function twoStrings(c: Cursor, a: number, b: number): [string, string] {
+  const end = c.bytesEnd();
+  let x = "", y = "";
+  while (c.pos < end) {
+    const t = c.varint();
+    if (t >>> 3 === a && (t & 7) === 2) x = c.string();
+    else if (t >>> 3 === b && (t & 7) === 2) y = c.string();
+    else c.skip(t & 7);
+  }
+  c.pos = end;
+  return [x, y];
+}
+
 export class ReportReader {
   private schemaCache?: SchemaCache;
   private constructor(private readonly l: Layout) {}
@@ -206,15 +220,7 @@ export class ReportReader {
       else if (id === l.columns && wire === 2) columns.push(c.string());
       else if (id === l.rows && wire === 2) rows.push(this.row(c, c.bytesEnd(), kinds));
       else if (id === l.parameters && wire === 2) {
-        const end = c.bytesEnd();
-        let name = "", value = "";
-        while (c.pos < end) {
-          const t = c.varint();
-          if (t >>> 3 === l.paramName && (t & 7) === 2) name = c.string();
-          else if (t >>> 3 === l.paramValue && (t & 7) === 2) value = c.string();
-          else c.skip(t & 7);
-        }
-        c.pos = end;
+        const [name, value] = twoStrings(c, l.paramName, l.paramValue);
         parameters[name] = value;
       } else if (id === l.schema && wire === 2) {
         const end = c.bytesEnd();
@@ -253,15 +259,7 @@ export class ReportReader {
         }
         c.pos = end;
       } else if (id === l.exceptions && wire === 2) {
-        const end = c.bytesEnd();
-        let message = "", fieldName = "";
-        while (c.pos < end) {
-          const t = c.varint();
-          if (t >>> 3 === l.excMessage && (t & 7) === 2) message = c.string();
-          else if (t >>> 3 === l.excField && (t & 7) === 2) fieldName = c.string();
-          else c.skip(t & 7);
-        }
-        c.pos = end;
+        const [message, fieldName] = twoStrings(c, l.excMessage, l.excField);
         exceptions.push((fieldName ? fieldName + ": " : "") + message);
       } else c.skip(wire);
     }
