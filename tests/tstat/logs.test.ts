@@ -9,7 +9,7 @@ import { logGroupOf, LogGroup } from "../../core/measurements/tstat/groups.ts";
 import { LogTail, newStats } from "../../core/measurements/tstat/tail.ts";
 import { parseHeader } from "../../core/measurements/tstat/header.ts";
 import { rowCells } from "../../core/measurements/tstat/rows.ts";
-import { groupResults } from "../../core/measurements/tstat/run.ts";
+import { groupResults } from "../../core/measurements/tstat/groups.ts";
 import type { Host } from "../../core/host.ts";
 import { FIX, tempDir, testHost } from "./support.ts";
 

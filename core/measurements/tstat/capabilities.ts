@@ -4,7 +4,7 @@
 import { CapabilityTemplate, Device, Variant } from "../types";
 import { fmtNum } from "../../util/num";
 import { groupResults, logGroupOf, TCP_LEVELS } from "./groups";
-import { CAPTURE_RESULTS, P_IFACE, P_ROWS, ROWS_DEFAULT, ROWS_MAX, STATUS_RESULTS, tstatBinary } from "./names";
+import { CAPTURE_RESULTS, P_IFACE, P_ROWS, ROWS_DEFAULT, ROWS_MAX, STATUS_RESULTS, tstatBinary, tstatLogDir } from "./names";
 
 function logTemplate(label: string, variant: Variant): CapabilityTemplate {
   const g = logGroupOf(variant);
@@ -44,8 +44,7 @@ export function allTemplates(): CapabilityTemplate[] {
  * start long-lived processes.
  */
 export function tstatCapabilities(dev: Device): CapabilityTemplate[] {
-  const logDir = dev.options["tstat.logDir"];
-  if (logDir === undefined || logDir.length === 0) return [];
+  if (tstatLogDir(dev.options) === undefined) return [];
   const canCapture = tstatBinary({ device: dev }) !== undefined && dev.host.spawn !== undefined;
   const out: CapabilityTemplate[] = [];
   for (const t of allTemplates()) {

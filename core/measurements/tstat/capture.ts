@@ -9,8 +9,6 @@ import { runningTstat, started } from "./procs";
 import { sleepCancel } from "./wait";
 import { CAPTURE_RESULTS, P_IFACE, tstatBinary } from "./names";
 
-export { CAPTURE_RESULTS, P_IFACE, tstatBinary } from "./names";
-
 /** Interface names as the kernel allows them (no '/', no blanks, not an option). */
 export function checkInterface(name: string): void {
   const ok = name.length > 0 && name.length <= 15 && name.substring(0, 1) !== "-";

@@ -6,13 +6,10 @@
 // first edit, so a probe killed mid-specification restores it at its next start (recover).
 import { Host } from "../../host";
 import { ProbeError } from "../../util/errors";
-import { ConfPaths, confPaths } from "./names";
-
-export { confPaths } from "./names";
-export type { ConfPaths } from "./names";
 import { parseNum } from "../../util/num";
 import { ConfEdit, setConf } from "./conf";
 import { readText, readTextMaybe, removeMaybe, writeAtomic } from "./fsa";
+import { ConfPaths, confPaths } from "./names";
 
 /** runtime.conf is small (the distributed one is 5.6 KB): anything past this is not one. */
 export const MAX_CONF_BYTES = 262144;

@@ -8,7 +8,7 @@
 import { Host } from "../../host";
 import { ProbeError } from "../../util/errors";
 import { CapabilityTemplate, Device, Measurement, ResultTable, RunContext, Variant } from "../types";
-import { confPaths } from "./names";
+import { confPaths, tstatLogDir } from "./names";
 // A namespace import read at call time: the Lua bundle loads Tstat's code only when it runs.
 import * as impl from "./impl";
 
@@ -44,9 +44,7 @@ export const tstat: Measurement = {
   // Without Tstat's output directory nothing is offered, and Tstat's code is never loaded.
   capabilities: (x: Host | Device): CapabilityTemplate[] => {
     const dev = asDevice(x);
-    const logDir = dev.options["tstat.logDir"];
-    if (logDir === undefined || logDir.length === 0) return [];
-    return impl.tstatCapabilities(dev);
+    return tstatLogDir(dev.options) === undefined ? [] : impl.tstatCapabilities(dev);
   },
   // a log scope's end is followed by one last read and the restore of runtime.conf
   graceMs: 20000,

@@ -14,6 +14,12 @@ export const CAPTURE_RESULTS = [
   "tstat.flows.tcp", "tstat.flows.udp", "tstat.outdir.count", "tstat.outdir", "tstat.message",
 ];
 
+/** Tstat's output directory (device option tstat.logDir): without it nothing is offered. */
+export function tstatLogDir(options: { [key: string]: string }): string | undefined {
+  const d = options["tstat.logDir"];
+  return d !== undefined && d.length > 0 ? d : undefined;
+}
+
 export function tstatBinary(ctx: { device: { options: { [k: string]: string }; tools: { [k: string]: { path: string } | undefined } } }): string | undefined {
   const b = ctx.device.options["tstat.binary"];
   if (b !== undefined && b.length > 0) return b;

@@ -6,12 +6,9 @@ import { ProbeError } from "../../util/errors";
 import { parseNatural } from "../../util/num";
 import { fmtNum } from "../../util/num";
 import { ResultTable, RunContext } from "../types";
-import { acquire, confPaths, release } from "./control";
-import { P_ROWS, ROWS_DEFAULT, ROWS_MAX } from "./names";
-
-export { P_ROWS, ROWS_DEFAULT, ROWS_MAX } from "./names";
-export { groupResults } from "./groups";
+import { acquire, release } from "./control";
 import { LogGroup, groupResults } from "./groups";
+import { P_ROWS, ROWS_DEFAULT, ROWS_MAX, confPaths } from "./names";
 import { GroupReader, READER_DEFAULTS, ReaderOptions } from "./reader";
 import { sleepCancel } from "./wait";
 

@@ -3,14 +3,12 @@
 // option switches in runtime.conf, and whether a restore is pending.
 import { Cell, NONE, ResultTable, RunContext } from "../types";
 import { confSection } from "./conf";
-import { confPaths, MAX_CONF_BYTES } from "./control";
+import { MAX_CONF_BYTES } from "./control";
 import { readTextMaybe, statMaybe } from "./fsa";
 import { LogTail } from "./tail";
 import { listOutDirs } from "./outdir";
 import { runningTstat, started } from "./procs";
-import { STATUS_RESULTS, tstatBinary } from "./names";
-
-export { STATUS_RESULTS } from "./names";
+import { STATUS_RESULTS, confPaths, tstatBinary } from "./names";
 
 /** "key=value key=value" of a section's switches, in file order. */
 export function switchesText(text: string, section: string): string {
