@@ -1,7 +1,7 @@
 // One queue record, one line of a segment file:  R <seq> <adler32> <base64>\n
 // Base64 keeps a line ASCII whatever the report's bytes, so its length in a string is its
 // length on disk on every host, and a newline only ever ends a record.
-import { adler32, base64Decode, base64Encode } from "../util/base64";
+import { SEXTET, adler32, base64Decode, base64Encode } from "../util/base64";
 import { fmtNum, mod, parseNatural } from "../util/num";
 
 export interface QueueRecord {
@@ -44,18 +44,6 @@ export function decodeRecord(line: string): QueueRecord | undefined {
   if (hex8(adler32(data)) !== parts[2]) return undefined;
   return { seq: seq, data: data };
 }
-
-const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/** Base64 value by character code below 128, -1 for any other character. */
-function sextets(): number[] {
-  const t: number[] = [];
-  for (let c = 0; c < 128; c++) t.push(-1);
-  for (let i = 0; i < 64; i++) t[ALPHABET.charCodeAt(i)] = i;
-  return t;
-}
-
-const SEXTET = sextets();
 
 /**
  * The sequence number of a record line that decodeRecord would accept, else undefined;

@@ -12,8 +12,8 @@ const DIGIT: string[] = [];
 for (let i = 0; i < 64; i++) DIGIT.push(ALPHABET.charAt(i));
 const BYTE: string[] = [];
 for (let i = 0; i < 256; i++) BYTE.push(String.fromCharCode(i));
-/** Character code (0-127) -> its sextet, or -1. */
-const SEXTET: number[] = [];
+/** Character code (0-127) -> its sextet, or -1 (read inline where a call per character costs). */
+export const SEXTET: number[] = [];
 for (let i = 0; i < 128; i++) SEXTET.push(-1);
 for (let i = 0; i < 64; i++) SEXTET[ALPHABET.charCodeAt(i)] = i;
 
@@ -44,7 +44,7 @@ function sextet(c: number): number {
 
 export function base64Decode(text: string): string {
   const n = text.length;
-  if (n - Math.floor(n / 4) * 4 !== 0) throw new ProbeError("EBASE64", "length is not a multiple of 4");
+  if (mod(n, 4) !== 0) throw new ProbeError("EBASE64", "length is not a multiple of 4");
   const out: string[] = [];
   for (let i = 0; i < n; i += 4) {
     const last = i + 4 === n;
