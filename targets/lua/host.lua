@@ -53,14 +53,16 @@ local function moduleOnDisk(name)
   return false
 end
 local sslPresent = package.loaded.ssl ~= nil or package.preload.ssl ~= nil or moduleOnDisk("ssl")
+-- luasec, loaded on first use; or nil and why TLS is unavailable ("needs luasec, which ...").
 local function loadSsl()
+  if not sslPresent then return nil, "needs luasec, which this Lua does not have" end
   if ssl == nil then
     local ok, m = pcall(load, "ssl")
     if ok and type(m) == "table" and m.wrap ~= nil then
       ssl = m
     else
       ssl = false
-      sslError = ok and "ssl.wrap missing" or tostring(m)
+      sslError = "needs luasec, which did not load: " .. (ok and "ssl.wrap missing" or tostring(m))
     end
   end
   return ssl or nil, sslError
@@ -1569,13 +1571,12 @@ local function connect(hostname, port, opts, cb)
     defer(done, herr("EINVAL", "connect: port must be 1-65535"), nil)
     return handle
   end
-  if opts.tls and not sslPresent then
-    defer(done, herr("EUNSUPPORTED", "TLS needs luasec, which this Lua does not have"), nil)
-    return handle
-  end
-  if opts.tls and loadSsl() == nil then
-    defer(done, herr("EUNSUPPORTED", "TLS needs luasec, which did not load: " .. tostring(sslError)), nil)
-    return handle
+  if opts.tls then
+    local ok, why = loadSsl()
+    if ok == nil then
+      defer(done, herr("EUNSUPPORTED", "TLS " .. why), nil)
+      return handle
+    end
   end
   if opts.tls then
     for _, f in ipairs({ "caFile", "certFile", "keyFile" }) do
@@ -2002,8 +2003,9 @@ local function httpGet(url, opts, cb)
   request = function(curUrl)
     local u, code, msg = parseUrl(curUrl)
     if u == nil then return fail(code, msg) end
-    if u.scheme == "https" and (not sslPresent or loadSsl() == nil) then
-      return fail("EUNSUPPORTED", curUrl .. ": https needs luasec, which " .. (sslPresent and ("did not load: " .. tostring(sslError)) or "this Lua does not have"))
+    if u.scheme == "https" then
+      local ok, why = loadSsl()
+      if ok == nil then return fail("EUNSUPPORTED", curUrl .. ": https " .. why) end
     end
     local lines = { "GET " .. u.target .. " HTTP/1.1", "Host: " .. u.hostHeader, "Connection: close",
       "User-Agent: miniprobe", "Accept: */*" }
