@@ -44,7 +44,7 @@ for (const [cmd, args] of steps) {
   writeFileSync(vec, compactLua(readFileSync(vec, "utf8")) + "\n");
   const f = "dist/miniprobe.lua";
   const tstl = readFileSync(f, "utf8");
-  // The eager bundle as TSTL wrote it (line numbers and names intact): for debugging, and
+  // The eager bundle as TSTL wrote it (debug information and names intact): for debugging, and
   // the reference the minifier's tests compare the shipped bundle with.
   writeFileSync("dist/miniprobe.tstl.lua", compactLua(tstl) + "\n");
   const b = splitTstlBundle(tstl);

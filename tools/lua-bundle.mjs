@@ -182,7 +182,7 @@ function checkLazyUses(modules, lazy) {
  * long comment. `lazy` names modules that `require` hands out as proxies; `minify`
  * rewrites each module's chunk (tools/lua-minify.mjs: local names, whitespace).
  */
-export function lazyBundle({ modules, entry }, { lazy = [], banner = "", minify = (s) => s } = {}) {
+export function lazyBundle({ modules, entry }, { lazy = [], minify = (s) => s } = {}) {
   const names = new Set(modules.map((m) => m.name));
   for (const l of lazy) if (!names.has(l)) throw new Error(`lua-bundle: lazy module ${l} is not in the bundle`);
   checkLazyUses(modules, lazy);
@@ -200,7 +200,6 @@ export function lazyBundle({ modules, entry }, { lazy = [], banner = "", minify 
     off += len;
   }
   const head = [
-    banner,
     `local ____segBytes, ____tailBytes = ${off}, ${Buffer.byteLength(tail)}`,
     `local ____index = {\n${index.join(",\n")}\n}`,
     `local ____lazy = {${lazy.map((l) => `[${JSON.stringify(l)}] = true`).join(", ")}}`,
@@ -208,7 +207,7 @@ export function lazyBundle({ modules, entry }, { lazy = [], banner = "", minify 
     `local ____entry = require(${JSON.stringify(entry)}, ...)`,
     `return ____entry`,
     `--[${eq}[`,
-  ].filter((x) => x !== "").join("\n") + "\n";
+  ].join("\n") + "\n";
   return head + all + tail;
 }
 
