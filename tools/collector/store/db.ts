@@ -33,6 +33,18 @@ export function insertSql(t: TableSpec, source: string, onConflict: string): str
   return `INSERT INTO ${t.name} (${t.columns.map((c) => c[0]).join(", ")}) ${source} ${onConflict}`;
 }
 
+/** The one-row INSERT that SQLite's insertMany runs once per row. */
+export function rowInsertSql(t: TableSpec, onConflict: string): string {
+  return insertSql(t, "VALUES (" + t.columns.map(() => "?").join(", ") + ")", onConflict);
+}
+
+/** Rows as one flat array, `width` values a row: cheap to send to a worker thread. */
+export function flatRows(rows: SqlValue[][], width: number): SqlValue[] {
+  const flat: SqlValue[] = new Array(rows.length * width);
+  for (let i = 0; i < rows.length; i++) for (let j = 0; j < width; j++) flat[i * width + j] = rows[i][j];
+  return flat;
+}
+
 export interface Db extends Queryable {
   readonly dialect: Dialect;
   /** Runs fn inside one transaction: all of it commits, or none of it. */

@@ -6,49 +6,22 @@
 // caller (SqliteDb) keeps transactions serial.
 import { createRequire } from "node:module";
 import { Worker } from "node:worker_threads";
-import { Queryable, Row, SqlValue, TableSpec, insertSql } from "./db.ts";
+import { Queryable, Row, SqlValue, TableSpec, flatRows, rowInsertSql } from "./db.ts";
 
 const WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.module);
+const { statements } = require(workerData.statements);
 const db = new Database(workerData.file);
 for (const p of workerData.pragmas) db.pragma(p);
-const cache = new Map();
-const prep = (sql) => {
-  let s = cache.get(sql);
-  if (s === undefined) {
-    s = db.prepare(sql);
-    if (cache.size > 500) cache.clear();
-    cache.set(sql, s);
-  }
-  return s;
-};
-const bind = (ps) => (ps || []).map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p));
+const st = statements(db);
 const ops = {
   exec: (m) => void db.exec(m.sql),
   pragma: (m) => db.pragma(m.sql),
   rollback: () => void (db.inTransaction && db.exec("ROLLBACK")),
-  query: (m) => {
-    const s = prep(m.sql);
-    if (!s.reader) {
-      s.run(...bind(m.params));
-      return [];
-    }
-    return s.all(...bind(m.params));
-  },
-  run: (m) => {
-    const s = prep(m.sql);
-    if (s.reader) return { changes: s.all(...bind(m.params)).length };
-    return { changes: s.run(...bind(m.params)).changes };
-  },
-  many: (m) => {
-    const s = prep(m.sql);
-    const w = m.width;
-    const n = m.flat.length / w;
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = s.run(bind(m.flat.slice(i * w, i * w + w))).changes > 0 ? 1 : 0;
-    return out;
-  },
+  query: (m) => st.query(m.sql, m.params),
+  run: (m) => st.run(m.sql, m.params),
+  rows: (m) => st.runRows(m.sql, m.flat, m.width),
   close: () => {
     db.close();
     setImmediate(() => parentPort.close());
@@ -76,8 +49,9 @@ export class SqliteWriter implements Queryable {
   private dead: Error | undefined;
 
   constructor(file: string, pragmas: string[]) {
-    const module = createRequire(import.meta.url).resolve("better-sqlite3");
-    this.worker = new Worker(WORKER, { eval: true, workerData: { file, module, pragmas } });
+    const req = createRequire(import.meta.url);
+    const workerData = { file, pragmas, module: req.resolve("better-sqlite3"), statements: req.resolve("./sqlite-statements.cjs") };
+    this.worker = new Worker(WORKER, { eval: true, workerData });
     this.worker.on("message", (r: Reply) => {
       const w = this.waiting.get(r.id);
       if (w === undefined) return;
@@ -125,12 +99,8 @@ export class SqliteWriter implements Queryable {
   }
 
   async insertMany(t: TableSpec, rows: SqlValue[][], onConflict: string): Promise<boolean[]> {
-    // One flat array crosses to the thread: cloning it costs far less than an array per row.
     const width = t.columns.length;
-    const flat: SqlValue[] = new Array(rows.length * width);
-    for (let i = 0; i < rows.length; i++) for (let j = 0; j < width; j++) flat[i * width + j] = rows[i][j];
-    const sql = insertSql(t, "VALUES (" + t.columns.map(() => "?").join(", ") + ")", onConflict);
-    const changed = await this.call<Uint8Array>({ op: "many", sql, flat, width });
+    const changed = await this.call<Uint8Array>({ op: "rows", sql: rowInsertSql(t, onConflict), flat: flatRows(rows, width), width });
     return Array.from(changed, (c) => c === 1);
   }
 

@@ -5,60 +5,41 @@
 // (wal-sync.ts, checkpointer.ts), and so do the writer's statements (sqlite-writer.ts).
 import Database from "better-sqlite3";
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { Checkpointer } from "./checkpointer.ts";
 import { SqliteWriter } from "./sqlite-writer.ts";
 import { WalSync } from "./wal-sync.ts";
-import { Db, Queryable, Row, SqlValue, TableSpec, insertSql } from "./db.ts";
+import { Db, Queryable, Row, SqlValue, TableSpec, flatRows, rowInsertSql } from "./db.ts";
 
 type Conn = Database.Database;
 
 /** WAL size past which the writer checkpoints itself. */
 const WAL_BOUND = 256 * 1024 * 1024;
 
-function bind(params: SqlValue[] | undefined): unknown[] {
-  if (params === undefined) return [];
-  return params.map((p) => (typeof p === "boolean" ? (p ? 1 : 0) : p));
+interface SyncStatements {
+  query(sql: string, params?: SqlValue[]): Row[];
+  run(sql: string, params?: SqlValue[]): { changes: number };
+  runRows(sql: string, flat: SqlValue[], width: number): Uint8Array;
 }
+const { statements } = createRequire(import.meta.url)("./sqlite-statements.cjs") as { statements: (c: Conn) => SyncStatements };
 
+/** A connection on the event loop, with the same statement code as the writer thread's. */
 class Statements implements Queryable {
-  private readonly cache = new Map<string, Database.Statement>();
-  constructor(readonly conn: Conn) {}
-  private prep(sql: string): Database.Statement {
-    let s = this.cache.get(sql);
-    if (s === undefined) {
-      s = this.conn.prepare(sql);
-      if (this.cache.size > 500) this.cache.clear();
-      this.cache.set(sql, s);
-    }
-    return s;
+  private readonly st: SyncStatements;
+  constructor(readonly conn: Conn) {
+    this.st = statements(conn);
   }
   async query<T extends Row = Row>(sql: string, params?: SqlValue[]): Promise<T[]> {
-    const s = this.prep(sql);
-    if (!s.reader) {
-      s.run(...bind(params));
-      return [];
-    }
-    return s.all(...bind(params)) as T[];
+    return this.st.query(sql, params) as T[];
   }
   async run(sql: string, params?: SqlValue[]): Promise<{ changes: number }> {
-    const s = this.prep(sql);
-    if (s.reader) return { changes: s.all(...bind(params)).length };
-    return { changes: s.run(...bind(params)).changes };
+    return this.st.run(sql, params);
   }
   async insertMany(t: TableSpec, rows: SqlValue[][], onConflict: string): Promise<boolean[]> {
-    // One prepared single-row statement run per row: in a transaction this is SQLite's
-    // fastest way in (no parsing, no RETURNING rows to build), and `changes` says which
-    // rows were new.
-    const s = this.prep(insertSql(t, "VALUES (" + t.columns.map(() => "?").join(", ") + ")", onConflict));
-    const out: boolean[] = new Array(rows.length);
-    for (let i = 0; i < rows.length; i++) out[i] = s.run(rows[i].map(bindOne)).changes > 0;
-    return out;
+    const width = t.columns.length;
+    return Array.from(this.st.runRows(rowInsertSql(t, onConflict), flatRows(rows, width), width), (c) => c === 1);
   }
-}
-
-function bindOne(p: SqlValue): unknown {
-  return typeof p === "boolean" ? (p ? 1 : 0) : p;
 }
 
 /** The writer's calls, whether its connection is here (:memory:) or in a worker thread. */
