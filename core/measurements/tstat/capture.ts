@@ -7,7 +7,7 @@ import { Cell, NONE, ResultTable, RunContext } from "../types";
 import { TstatOutput, parseTstatOutput } from "./output";
 import { runningTstat, started } from "./procs";
 import { sleepCancel } from "./wait";
-import { CAPTURE_RESULTS, P_IFACE, tstatBinary } from "./names";
+import { CAPTURE_RESULTS, P_IFACE, requireLogDir, tstatBinary } from "./names";
 
 /** Interface names as the kernel allows them (no '/', no blanks, not an option). */
 export function checkInterface(name: string): void {
@@ -46,8 +46,7 @@ function cell(v: number | undefined): Cell {
 export async function runCapture(ctx: RunContext): Promise<ResultTable> {
   const host = ctx.host;
   const opts = ctx.device.options;
-  const logDir = opts["tstat.logDir"];
-  if (logDir === undefined) throw new ProbeError("ECONFIG", "the device option tstat.logDir is not set");
+  const logDir = requireLogDir(opts);
   const binary = tstatBinary(ctx);
   if (binary === undefined) throw new ProbeError("ENOTOOL", "no tstat binary: set the device option tstat.binary");
   const iface = ctx.params[P_IFACE];

@@ -8,6 +8,7 @@ import { parseNatural } from "../../util/num";
 import { ProbeError } from "../../util/errors";
 import { TCP_CORE, TCP_E2E, TCP_IDS, TCP_OPTIONS, resultNames } from "./columns";
 import { LogGroup } from "./groups";
+import { requireLogDir } from "./names";
 import { field, LogHeader } from "./header";
 import { rowTime } from "./rows";
 import { GroupReader, READER_DEFAULTS } from "./reader";
@@ -65,8 +66,7 @@ export function flowMatches(fields: string[], h: LogHeader, ip: string, port: nu
  * (1 s of slack each side for clock granularity), read from the device's tstat.logDir.
  */
 export async function correlateFlows(dev: Device, q: CorrelateQuery, cancel?: Cancel): Promise<Correlation> {
-  const logDir = dev.options["tstat.logDir"];
-  if (logDir === undefined) throw new ProbeError("ECONFIG", "the device option tstat.logDir is not set");
+  const logDir = requireLogDir(dev.options);
   const ip = canonicalAddress(q.serverIp);
   if (ip === undefined) throw new ProbeError("EPARAM", "not an address: '" + q.serverIp + "'", "serverIp");
   const lo = q.startMs - 1000;

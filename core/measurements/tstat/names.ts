@@ -1,6 +1,7 @@
 // What Tstat's capabilities name and need before anything runs: parameters, result
 // columns, paths from the device options. The code that runs (run, capture, status,
 // control) is loaded only when a Tstat specification runs.
+import { ProbeError } from "../../util/errors";
 import { digest128 } from "../../util/hash";
 
 export const P_ROWS = "tstat.rows.max";
@@ -18,6 +19,13 @@ export const CAPTURE_RESULTS = [
 export function tstatLogDir(options: { [key: string]: string }): string | undefined {
   const d = options["tstat.logDir"];
   return d !== undefined && d.length > 0 ? d : undefined;
+}
+
+/** tstatLogDir for a measurement that cannot run without it. */
+export function requireLogDir(options: { [key: string]: string }): string {
+  const d = tstatLogDir(options);
+  if (d === undefined) throw new ProbeError("ECONFIG", "the device option tstat.logDir is not set");
+  return d;
 }
 
 export function tstatBinary(ctx: { device: { options: { [k: string]: string }; tools: { [k: string]: { path: string } | undefined } } }): string | undefined {

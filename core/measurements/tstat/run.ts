@@ -8,7 +8,7 @@ import { fmtNum } from "../../util/num";
 import { ResultTable, RunContext } from "../types";
 import { acquire, release } from "./control";
 import { LogGroup, groupResults } from "./groups";
-import { P_ROWS, ROWS_DEFAULT, ROWS_MAX, confPaths } from "./names";
+import { P_ROWS, ROWS_DEFAULT, ROWS_MAX, confPaths, requireLogDir } from "./names";
 import { GroupReader, READER_DEFAULTS, ReaderOptions } from "./reader";
 import { sleepCancel } from "./wait";
 
@@ -23,8 +23,7 @@ function optNat(opts: { [k: string]: string }, key: string, dflt: number): numbe
 export async function runLog(ctx: RunContext, g: LogGroup): Promise<ResultTable> {
   const host = ctx.host;
   const opts = ctx.device.options;
-  const logDir = opts["tstat.logDir"];
-  if (logDir === undefined || logDir.length === 0) throw new ProbeError("ECONFIG", "the device option tstat.logDir is not set");
+  const logDir = requireLogDir(opts);
   const maxText = ctx.params[P_ROWS];
   const maxRows = maxText !== undefined ? parseNatural(maxText) : parseNatural(ROWS_DEFAULT);
   if (maxRows === undefined) throw new ProbeError("EPARAM", "not a whole number", P_ROWS);

@@ -8,7 +8,7 @@ import { readTextMaybe, statMaybe } from "./fsa";
 import { LogTail } from "./tail";
 import { listOutDirs } from "./outdir";
 import { runningTstat, started } from "./procs";
-import { STATUS_RESULTS, confPaths, tstatBinary } from "./names";
+import { STATUS_RESULTS, confPaths, tstatBinary, tstatLogDir } from "./names";
 
 /** "key=value key=value" of a section's switches, in file order. */
 export function switchesText(text: string, section: string): string {
@@ -21,7 +21,7 @@ export async function runStatus(ctx: RunContext): Promise<ResultTable> {
   const host = ctx.host;
   const opts = ctx.device.options;
   const t = host.now();
-  const logDir = opts["tstat.logDir"];
+  const logDir = tstatLogDir(opts);
   const mine = logDir !== undefined ? started.get(logDir) : undefined;
   const others = await runningTstat(host, tstatBinary(ctx));
   const pid = mine !== undefined ? mine : others.length > 0 ? others[0] : undefined;
