@@ -69,6 +69,9 @@ export function requiresOf(body) {
 }
 
 const LOADER = String.raw`
+-- The host's collector settings (targets/lua/host.lua, GC_PAUSE and GC_STEPMUL), from
+-- before the first module is compiled: the compiler's garbage is where the heap's holes start.
+collectgarbage("setpause", 100) collectgarbage("setstepmul", 1000)
 local ____file
 do
 local src = debug.getinfo(1, "S").source
