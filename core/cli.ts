@@ -70,7 +70,7 @@ function readInput(host: Host, path: string): Promise<string> {
 /** The effective configuration, as --check-config prints it (the password masked). */
 function configJson(c: AgentConfig, probeId: string): JsonObject {
   const o: JsonObject = {
-    broker: c.brokers, probeId: probeId, prefix: c.prefix, queueMaxBytes: c.queueMaxBytes, queueMaxCount: c.queueMaxCount,
+    broker: c.brokers, probeId: probeId, prefix: c.prefix, queueStore: c.queueStore, queueMaxBytes: c.queueMaxBytes, queueMaxCount: c.queueMaxCount,
     concurrency: c.concurrency, logLevel: c.logLevel, statusIntervalS: c.statusIntervalS, keepaliveS: c.keepaliveS,
   };
   if (c.username !== undefined) o["username"] = c.username;

@@ -24,6 +24,8 @@ export interface AgentConfig {
   probeId?: string;
   prefix: string;
   queueDir?: string;
+  /** "file" (durable, in queueDir) or "memory" (RAM only: for a device with nowhere to write). */
+  queueStore: string;
   queueMaxBytes: number;
   queueMaxCount: number;
   concurrency: number;
@@ -44,6 +46,7 @@ export function defaultConfig(): AgentConfig {
     brokers: [],
     tls: {},
     prefix: "miniprobe",
+    queueStore: "file",
     queueMaxBytes: 1048576,
     queueMaxCount: 10000,
     concurrency: 2,
@@ -56,6 +59,7 @@ export function defaultConfig(): AgentConfig {
 }
 
 const LOG_LEVELS = ["debug", "info", "warn", "error"];
+const QUEUE_STORES = ["file", "memory"];
 
 function str(v: JsonValue, key: string): string {
   if (typeof v !== "string") throw new ProbeError("ECONFIG", "must be a string", key);
@@ -161,7 +165,11 @@ export function readConfig(v: JsonValue): AgentConfig {
       if (p.indexOf("+") >= 0 || p.indexOf("#") >= 0) throw new ProbeError("ECONFIG", "must not contain MQTT wildcards", k);
       c.prefix = p;
     } else if (k === "queueDir") c.queueDir = nonEmpty(val, k);
-    else if (k === "queueMaxBytes") c.queueMaxBytes = natural(val, k, 4096, 1073741824);
+    else if (k === "queueStore") {
+      const q = str(val, k);
+      if (QUEUE_STORES.indexOf(q) < 0) throw new ProbeError("ECONFIG", "must be one of " + QUEUE_STORES.join(", "), k);
+      c.queueStore = q;
+    } else if (k === "queueMaxBytes") c.queueMaxBytes = natural(val, k, 4096, 1073741824);
     else if (k === "queueMaxCount") c.queueMaxCount = natural(val, k, 1, 10000000);
     else if (k === "concurrency") c.concurrency = natural(val, k, 1, 64);
     else if (k === "tools") c.tools = stringMap(val, k);

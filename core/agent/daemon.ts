@@ -1,8 +1,8 @@
 // The long-running probe: holds an MQTT session, takes mPlane specifications on its spec
 // topic, answers each with a receipt or an exception, runs them when their temporal scope
-// says, and hands every result to the durable queue, which drains to the broker one PUBACK
-// at a time. Topics (DESIGN.md): <prefix>/<probe>/status (retained, will "offline"),
-// /capabilities (retained), /spec (in), /receipt, /result (protobuf reports).
+// says, and hands every result to the report store (core/agent/store.ts), which drains to
+// the broker one PUBACK at a time. Topics (DESIGN.md): <prefix>/<probe>/status (retained,
+// will "offline"), /capabilities (retained), /spec (in), /receipt, /result (protobuf reports).
 import { Host } from "../host";
 import { Cancel } from "../cancel";
 import { Message, Statement, readMessage, writeMessage } from "../model/statement";
@@ -11,7 +11,7 @@ import { ProbeError, asProbeError } from "../util/errors";
 import { JsonObject, isJsonObject, parseJson, writeJson } from "../util/json";
 import { fmtNum } from "../util/num";
 import { fsRead, fsWriteAtomic } from "../fs-async";
-import { Queue } from "./queue";
+import { Store } from "./store";
 import { Report, encodeReport } from "../report/report";
 import { Scheduler } from "./scheduler";
 
@@ -79,7 +79,7 @@ export class Daemon {
     private readonly host: Host,
     private readonly transport: Transport,
     private readonly acceptor: Acceptor,
-    private readonly queue: Queue,
+    private readonly queue: Store,
     private readonly opts: DaemonOptions,
   ) {
     this.startedMono = host.mono();
@@ -125,6 +125,7 @@ export class Daemon {
       lastMeasurementMs: this.lastCompletedMs,
       queueDepth: q.depth,
       queueBytes: q.bytes,
+      queueDurable: this.queue.durable,
       dropped: q.drops,
       corrupt: q.corrupt,
       nextSeq: q.nextSeq,

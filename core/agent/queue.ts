@@ -1,8 +1,9 @@
-// The durable report queue: RIPE Atlas's spool, made crash-safe. Reports wait on disk (flash
-// or tmpfs), not in the heap, until the broker has acknowledged them (PUBACK); then, and
-// only then, they are removed. Bounded in bytes and count: when full, the oldest reports are
-// dropped and counted (the count is published in status), so a months-long outage costs old
-// data, never the probe.
+// The durable report store (the daemon's default; the contract is core/agent/store.ts, and
+// memory-store.ts is the store for a device with nowhere to write): RIPE Atlas's spool, made
+// crash-safe. Reports wait on disk (flash or tmpfs), not in the heap, until the broker has
+// acknowledged them (PUBACK); then, and only then, they are removed. Bounded in bytes and
+// count: when full, the oldest reports are dropped and counted (the count is published in
+// status), so a months-long outage costs old data, never the probe.
 //
 // Layout in the queue directory:
 //   seg-<id>.q   append-only segments, one record a line:  R <seq> <adler32> <base64>\n
@@ -20,24 +21,10 @@ import { isJsonObject, parseJson, writeJson } from "../util/json";
 import { fmtNum, parseNatural } from "../util/num";
 import { LinePos, LineReader } from "./line-reader";
 import { MAX_RECORD_BYTES, QueueRecord, decodeRecord, encodeRecord, recordSeq } from "./record";
+import { QueueLimits, QueueStats, Store } from "./store";
 
 export { MAX_RECORD_BYTES, decodeRecord, encodeRecord };
-export type { QueueRecord };
-
-export interface QueueLimits {
-  maxBytes: number;
-  maxCount: number;
-  /** Size at which a new segment starts (default maxBytes / 16, at least 4 KiB). */
-  segmentBytes?: number;
-}
-
-export interface QueueStats {
-  depth: number;
-  bytes: number;
-  drops: number;
-  corrupt: number;
-  nextSeq: number;
-}
+export type { QueueLimits, QueueRecord, QueueStats };
 
 interface Segment {
   id: number;
@@ -83,7 +70,8 @@ function before(a: Cursor, b: Cursor): boolean {
   return a.seg < b.seg || (a.seg === b.seg && a.line < b.line);
 }
 
-export class Queue {
+export class Queue implements Store {
+  readonly durable = true;
   private segs: Segment[] = [];
   /** First unacknowledged record. */
   private head: Cursor = startOf(0);

@@ -29,6 +29,15 @@ export function encodeRecord(seq: number, data: string): string {
   return "R " + fmtNum(seq) + " " + hex8(adler32(data)) + " " + base64Encode(data) + "\n";
 }
 
+/**
+ * The length of encodeRecord(seq, data) from the length of `data`, without encoding it:
+ * the memory store counts its bytes in record lines, as the file store does on disk.
+ */
+export function recordBytes(seq: number, dataLength: number): number {
+  // "R " seq " " 8 hex digits " " base64 "\n"
+  return 2 + fmtNum(seq).length + 1 + 8 + 1 + 4 * Math.ceil(dataLength / 3) + 1;
+}
+
 /** A record line (without its newline), or undefined when it is torn or altered. */
 export function decodeRecord(line: string): QueueRecord | undefined {
   const parts = line.split(" ");

@@ -1,4 +1,4 @@
-// Starts the agent as a daemon from its configuration: the durable queue, the MQTT client
+// Starts the agent as a daemon from its configuration: the report store, the MQTT client
 // (with broker failover), the Daemon, and the signal handling that drains and leaves
 // cleanly. Resolves with the exit code once stopped.
 import { Host } from "../host";
@@ -11,7 +11,9 @@ import { fmtNum, mod, parseNatural } from "../util/num";
 import { Agent } from "./agent";
 import { AgentConfig } from "./config";
 import { Accepted, Acceptor, Daemon, Transport } from "./daemon";
+import { MemoryStore } from "./memory-store";
 import { Queue } from "./queue";
+import { Store } from "./store";
 import { Report } from "../report/report";
 
 export interface BrokerAddress {
@@ -167,7 +169,9 @@ export async function runDaemon(host: Host, cfg: AgentConfig, agent: Agent, vers
     }
   }
   const stateDir = cfg.queueDir !== undefined ? cfg.queueDir : "/tmp/miniprobe-" + probeId;
-  const queue = await Queue.open(host, stateDir, { maxBytes: cfg.queueMaxBytes, maxCount: cfg.queueMaxCount });
+  const limits = { maxBytes: cfg.queueMaxBytes, maxCount: cfg.queueMaxCount };
+  const queue: Store = cfg.queueStore === "memory" ? new MemoryStore(limits) : await Queue.open(host, stateDir, limits);
+  const where = queue.durable ? "queue in " + stateDir : "queue in memory (NOT durable: waiting reports are lost at restart)";
   const statusTopic = cfg.prefix + "/" + probeId + "/status";
   const transport = new MqttTransport(host, cfg, probeId, statusTopic);
   const daemon = new Daemon(host, transport, acceptorOf(agent), queue, {
@@ -175,7 +179,7 @@ export async function runDaemon(host: Host, cfg: AgentConfig, agent: Agent, vers
     maxSpecBytes: 1048576, window: 8, stateDir: stateDir,
   });
   await daemon.start();
-  host.log("info", "miniprobe " + version + " agent " + probeId + " on " + host.info.runtime + "; queue in " + stateDir + " (" + fmtNum(queue.stats().depth) + " waiting)");
+  host.log(queue.durable ? "info" : "warn", "miniprobe " + version + " agent " + probeId + " on " + host.info.runtime + "; " + where + " (" + fmtNum(queue.stats().depth) + " waiting)");
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (sig: string): void => {

@@ -81,6 +81,7 @@ const MAP: { [uci: string]: [string, boolean] } = {
   password: ["password", false],
   prefix: ["prefix", false],
   queue_dir: ["queueDir", false],
+  queue_store: ["queueStore", false],
   queue_max_bytes: ["queueMaxBytes", true],
   queue_max_count: ["queueMaxCount", true],
   concurrency: ["concurrency", true],
