@@ -3,6 +3,7 @@
 // cleanly. Resolves with the exit code once stopped.
 import { Host } from "../host";
 import { Cancel } from "../cancel";
+import { fsMkdir } from "../fs-async";
 import { MqttClient } from "../mqtt/client";
 import { Run } from "../model/when";
 import { Statement } from "../model/statement";
@@ -171,6 +172,13 @@ export async function runDaemon(host: Host, cfg: AgentConfig, agent: Agent, vers
   const stateDir = cfg.queueDir !== undefined ? cfg.queueDir : "/tmp/miniprobe-" + probeId;
   const limits = { maxBytes: cfg.queueMaxBytes, maxCount: cfg.queueMaxCount };
   const queue: Store = cfg.queueStore === "memory" ? new MemoryStore(limits) : await Queue.open(host, stateDir, limits);
+  if (!queue.durable) {
+    // The file store makes the state directory; specs.json (accepted specifications) still wants it.
+    await fsMkdir(host, stateDir).then(
+      () => undefined,
+      (e) => host.log("warn", "cannot create " + stateDir + " (" + asProbeError(e).message + "): accepted specifications will not survive a restart"),
+    );
+  }
   const where = queue.durable ? "queue in " + stateDir : "queue in memory (NOT durable: waiting reports are lost at restart)";
   const statusTopic = cfg.prefix + "/" + probeId + "/status";
   const transport = new MqttTransport(host, cfg, probeId, statusTopic);

@@ -53,6 +53,9 @@ const configs: [string, string][] = [
   ["not-an-object", `[1,2]`],
   ["not-json", `{broker: x}`],
   ["option-null", `{"tstat":{"logDir":null}}`],
+  ["queue-store-memory", `{"queueStore":"memory"}`],
+  ["queue-store-unknown", `{"queueStore":"disk"}`],
+  ["queue-store-not-a-string", `{"queueStore":1}`],
 ];
 for (const [id, text] of configs) add(`config-${id}`, "agent.config", text);
 
@@ -84,6 +87,7 @@ config tstat
 	option logDir '/tmp/tstat'
 `],
   ["single-broker-option", `config miniprobe 'main'\n\toption broker 'mqtt://127.0.0.1:1883'\n`],
+  ["queue-store", `config miniprobe 'main'\n\toption queue_store 'memory'\n`],
   ["unknown-option", `config miniprobe 'main'\n\toption brokr 'mqtt://x'\n`],
   ["unknown-section", `config foo\n\toption a 'b'\n`],
   ["option-before-section", `option a 'b'\n`],

@@ -17,7 +17,7 @@ function sorted(m: { [k: string]: string }): JsonObject {
 /** The parsed configuration as canonical JSON (sorted maps; absent fields left out). */
 function configJson(c: AgentConfig): JsonObject {
   const o: JsonObject = {
-    brokers: c.brokers, prefix: c.prefix, queueMaxBytes: c.queueMaxBytes, queueMaxCount: c.queueMaxCount,
+    brokers: c.brokers, prefix: c.prefix, queueStore: c.queueStore, queueMaxBytes: c.queueMaxBytes, queueMaxCount: c.queueMaxCount,
     concurrency: c.concurrency, tools: sorted(c.tools), logLevel: c.logLevel, statusIntervalS: c.statusIntervalS,
     keepaliveS: c.keepaliveS, options: sorted(c.options),
   };
