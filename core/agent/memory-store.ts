@@ -1,7 +1,10 @@
 // The report store for a device with nowhere to write (read-only root, no room on tmpfs):
 // the contract of core/agent/store.ts kept in RAM. NOT DURABLE: a restart, a crash or a power
-// cut loses every waiting report, and sequence numbers start again at 1 (the collector keys
-// reports by (probe, seq), so after a restart it may take a new report for a stored one).
+// cut loses every waiting report. The collector stores a report once per (probe, seq) and
+// drops any later one with the same number, so numbers must not start again at 1 after a
+// restart: the daemon starts them at the wall clock in ms, above the last run's as long as
+// the clock moved on by more than the reports that run sent (a router without a real-time
+// clock must have its time from NTP before the agent starts, or reports may collide).
 // Chosen with "queueStore": "memory"; the daemon says so in its start log and in status
 // (queueDurable: false).
 //
@@ -32,7 +35,10 @@ export class MemoryStore implements Store {
   private nextSeq = 1;
   private drops = 0;
 
-  constructor(private readonly limits: QueueLimits) {}
+  /** `firstSeq`: the first number takeSeq() hands out (default 1). */
+  constructor(private readonly limits: QueueLimits, firstSeq?: number) {
+    if (firstSeq !== undefined && firstSeq > 1) this.nextSeq = Math.floor(firstSeq);
+  }
 
   stats(): QueueStats {
     return { depth: this.recs.length - this.head, bytes: this.bytes, drops: this.drops, corrupt: 0, nextSeq: this.nextSeq };

@@ -171,7 +171,7 @@ export async function runDaemon(host: Host, cfg: AgentConfig, agent: Agent, vers
   }
   const stateDir = cfg.queueDir !== undefined ? cfg.queueDir : "/tmp/miniprobe-" + probeId;
   const limits = { maxBytes: cfg.queueMaxBytes, maxCount: cfg.queueMaxCount };
-  const queue: Store = cfg.queueStore === "memory" ? new MemoryStore(limits) : await Queue.open(host, stateDir, limits);
+  const queue: Store = cfg.queueStore === "memory" ? new MemoryStore(limits, host.now()) : await Queue.open(host, stateDir, limits);
   if (!queue.durable) {
     // The file store makes the state directory; specs.json (accepted specifications) still wants it.
     await fsMkdir(host, stateDir).then(
