@@ -1,6 +1,6 @@
 // QuickJS entry of the store suite (tests/agent/store-suite.ts): the real QuickJS host, the
 // file store in a scratch folder, then the memory store; one line per case, then exit.
-// Bundled by rollup.storesuite.config.ts, run by store-suite.test.ts:
+// Bundled by tools/testkit/qjs-suite-config.ts, run by store-suite.test.ts:
 //   qjs store-suite.js tmpDir=/tmp/x
 import { args, createHost } from "../../targets/quickjs/host";
 import { fileKind, memoryKind, runStoreSuite } from "./store-suite";

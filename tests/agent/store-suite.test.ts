@@ -15,7 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { rollup } from "rollup";
-import config from "../../rollup.storesuite.config.ts";
+import { qjsSuiteConfig } from "../../tools/testkit/qjs-suite-config.ts";
 import { createHost } from "../../targets/node/host.ts";
 import { fileKind, memoryKind, runStoreSuite, storeCaseNames } from "./store-suite.ts";
 
@@ -74,12 +74,14 @@ async function cached(file: string, build: (tmp: string) => Promise<void>): Prom
 }
 
 const SHARED = ["core", "tests/agent/store-suite.ts", "package-lock.json"];
+const QJS_SOURCES = ["tests/agent/store-suite.ts", "tests/agent/store-suite-qjs.ts"];
 
 async function qjsBundle(): Promise<string> {
-  const key = sourceKey([...SHARED, "targets/quickjs", "tests/agent/store-suite-qjs.ts", "rollup.storesuite.config.ts"]);
+  const key = sourceKey([...SHARED, "targets/quickjs", "tests/agent/store-suite-qjs.ts", "tools/testkit/qjs-suite-config.ts"]);
   return cached(path.join(cacheDir, `qjs-${key}.js`), async (tmp) => {
+    const config = qjsSuiteConfig("tests/agent/store-suite-qjs.ts", QJS_SOURCES, tmp);
     const b = await rollup({ ...config, onwarn: (w, warn) => (w.code === "CIRCULAR_DEPENDENCY" ? undefined : warn(w)) });
-    await b.write({ ...(config.output as object), file: tmp });
+    await b.write(config.output as object);
     await b.close();
   });
 }

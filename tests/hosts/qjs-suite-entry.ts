@@ -1,6 +1,6 @@
 // QuickJS entry of the host conformance suite: creates the real QuickJS host, reads the
 // config from the command line (key=value arguments), runs the suite, prints one line per
-// check and exits. Bundled by rollup.hostsuite.config.ts, run by quickjs-host.test.ts:
+// check and exits. Bundled by tools/testkit/qjs-suite-config.ts, run by quickjs-host.test.ts:
 //   qjs .cache/hostsuite/qjs-suite.js httpBase=http://127.0.0.1:P tmpDir=/tmp/x echoPort=Q [httpBase6=...] [stdin=TEXT]
 // QuickJS-only checks (one line of JSON on stdout), with mode=:
 //   mode=info                             info.connect / info.tls, whether connect exists

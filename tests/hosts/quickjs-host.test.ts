@@ -1,6 +1,6 @@
 // The host conformance suite run on REAL QuickJS: builds the native qjs (tools/build-qjs.sh,
 // cached in .cache/qjs; QJS=/path/to/qjs overrides), bundles tests/hosts/qjs-suite-entry.ts
-// with rollup.hostsuite.config.ts, runs it under qjs against the local servers and checks
+// with tools/testkit/qjs-suite-config.ts, runs it under qjs against the local servers and checks
 // that every line is ok or an honest skip (IPv6 only when the machine has it). `connect`
 // runs through busybox nc here (Debian's busybox has the applet), so it must pass too.
 import test from "ava";
@@ -12,7 +12,9 @@ import { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { rollup } from "rollup";
-import config from "../../rollup.hostsuite.config";
+import { qjsSuiteConfig } from "../../tools/testkit/qjs-suite-config.ts";
+
+const config = qjsSuiteConfig("tests/hosts/qjs-suite-entry.ts", ["tests/hosts/host-suite.ts", "tests/hosts/qjs-suite-entry.ts"], ".cache/hostsuite/qjs-suite.js");
 import { startServers } from "./servers";
 
 const run = promisify(execFile);
