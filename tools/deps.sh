@@ -15,7 +15,7 @@ pkgs="lua5.1 luajit lua-socket lua-posix busybox iputils-ping iputils-tracepath 
 scamper fping mosquitto mosquitto-clients ffmpeg qemu-user-static iproute2 curl
 postgresql python3-yaml lua-sec openssl socat chromium
 apktool libsmali-java aapt apksigner zipalign dexdump android-framework-res enjarify toybox
-openjdk-17-jdk-headless gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf make"
+openjdk-17-jdk-headless gcc-aarch64-linux-gnu gcc-arm-linux-gnueabihf make musl-tools"
 
 pkgs="$pkgs ${DEPS_EXTRA:-}"
 

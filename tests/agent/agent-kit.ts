@@ -3,7 +3,7 @@
 // collects what the probe publishes and decodes results with protobufjs from
 // core/report/report.proto, mosquitto_pub for the specifications, and a bounded pool so a
 // test file never runs more than a couple of probes at once on a small machine.
-import { execFile, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -27,6 +27,10 @@ export const agentRuntimes: AgentRuntime[] = [
   { name: "qjs", argv: [QJS, "--std", "dist/miniprobe.js"] },
   { name: "lua5.1", argv: ["lua5.1", "dist/miniprobe.lua"] },
   { name: "luajit", argv: ["luajit", "dist/miniprobe.lua"] },
+  // Against musl, the libc OpenWrt uses (tools/musl-runtimes.sh builds them; optional).
+  { name: "qjs-musl", argv: [".cache/musl/qjs/qjs", "--std", "dist/miniprobe.js"] },
+  { name: "qjs-musl-static", argv: [".cache/musl/qjs-static/qjs", "--std", "dist/miniprobe.js"] },
+  { name: "lua5.1-musl", argv: [".cache/musl/lua/bin/lua5.1", "dist/miniprobe.lua"] },
 ];
 
 /** The runtimes every agent test must cover (luajit is optional: MINIPROBE_AGENT_LUAJIT=1). */
@@ -36,10 +40,24 @@ export function requiredRuntimes(): AgentRuntime[] {
   return agentRuntimes.filter((r) => names.includes(r.name));
 }
 
+/** The file `name` resolves to on PATH (as execvp would find it), else undefined. */
+export function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    const file = path.join(dir === "" ? "." : dir, name);
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      if (fs.statSync(file).isFile()) return file;
+    } catch {
+      // not here: the next directory
+    }
+  }
+  return undefined;
+}
+
 export function runtimeMissing(rt: AgentRuntime): string | undefined {
   const bin = rt.argv[0];
   if (bin.includes("/")) return fs.existsSync(bin) ? undefined : `${bin} not built`;
-  if (spawnSync("sh", ["-c", `command -v ${bin}`]).status !== 0) return `${bin} not installed`;
+  if (onPath(bin) === undefined) return `${bin} not installed`;
   const script = rt.argv.find((a) => a.startsWith("dist/"));
   if (script !== undefined && !fs.existsSync(script)) return `${script} not built (npm run build)`;
   return undefined;
