@@ -10,7 +10,12 @@
 //   broker down while the queue holds them; the first status after it returns carries the
 //   heap with all 10,000 still queued), after draining them, and the peak (VmHWM) over
 //   recovery and drain: the queue keeps reports on disk, so all of these should match idle.
-import { spawn } from "node:child_process";
+// The runtimes come twice where it matters: Debian's glibc lua5.1 and our glibc qjs, and the
+// same interpreters built against musl, the libc OpenWrt uses (tools/musl-runtimes.sh,
+// run here when they are missing). Beside them, the empty interpreter's RSS (blocked
+// reading stdin; lua5.1 with and without the modules targets/lua/host.lua loads) is the
+// baseline of each runtime's idle RSS, so the increment our code costs shows as a ratio.
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import mqtt from "mqtt";
@@ -23,6 +28,84 @@ import { BenchRow, row } from "./report.ts";
 const BACKLOG = 10000;
 const LIMITS = { maxBytes: 16 * 1024 * 1024, maxCount: 20000 };
 const LATENCY_N = 15;
+const EMPTY_RUNS = 3;
+
+/** The C modules the Lua host requires at start, read from targets/lua/host.lua itself. */
+function hostLuaModules(): string[] {
+  const src = fs.readFileSync("targets/lua/host.lua", "utf8");
+  return [...src.matchAll(/^local \w+ = load\("([^"]+)"\)/gm)].map((m) => m[1]);
+}
+
+/** Interpreters with no code of ours, each blocked reading stdin once started. */
+function emptyInterpreters(rt: AgentRuntime): { label: string; argv: string[] }[] {
+  const bin = rt.argv[0];
+  if (rt.name.startsWith("qjs")) return [{ label: "bare qjs", argv: [bin, "--std", "-e", "std.in.getline()"] }];
+  if (rt.name.startsWith("lua")) {
+    const mods = hostLuaModules().map((m) => `require("${m}")`).join(" ");
+    return [
+      { label: "bare, without modules", argv: [bin, "-e", "io.read()"] },
+      { label: "bare + luasocket + luaposix", argv: [bin, "-e", `${mods} io.read()`] },
+    ];
+  }
+  return [];
+}
+
+function procState(pid: number): string | undefined {
+  try {
+    return fs.readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /s, "")[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** RSS of a process once it sleeps with a steady RSS (the interpreter waiting on stdin). */
+async function emptyRss(argv: string[]): Promise<number> {
+  const [bin, ...args] = argv;
+  const p = spawn(bin, args, { stdio: ["pipe", "ignore", "pipe"] });
+  let err = "";
+  p.stderr.on("data", (d) => (err += d));
+  const exited = new Promise<void>((r) => p.on("exit", () => r()));
+  try {
+    let last = -1;
+    for (let i = 0; i < 100; i++) {
+      await sleep(100);
+      if (p.exitCode !== null) throw new Error(`${argv.join(" ")} exited ${p.exitCode}: ${err}`);
+      const rss = procKb(p.pid ?? -1, "VmRSS");
+      if (rss !== undefined && procState(p.pid ?? -1) === "S" && rss === last) return rss;
+      last = rss ?? -1;
+    }
+    throw new Error(`${argv[0]}: RSS not steady after 10 s`);
+  } finally {
+    p.stdin.end();
+    await Promise.race([exited, sleep(3000)]);
+    if (p.exitCode === null) p.kill("SIGKILL");
+  }
+}
+
+/** Median over EMPTY_RUNS starts of each empty interpreter of a runtime, in kB. */
+async function emptyRows(rt: AgentRuntime): Promise<{ label: string; kb: number }[]> {
+  const out: { label: string; kb: number }[] = [];
+  for (const e of emptyInterpreters(rt)) {
+    const runs: number[] = [];
+    for (let i = 0; i < EMPTY_RUNS; i++) runs.push(await emptyRss(e.argv));
+    out.push({ label: e.label, kb: median(runs) });
+  }
+  return out;
+}
+
+/** Builds the musl runtimes among `names` that are missing (tools/musl-runtimes.sh). */
+function buildMusl(names: string[]): void {
+  const parts: string[] = [];
+  for (const name of names) {
+    const rt = agentRuntimes.find((r) => r.name === name);
+    if (rt === undefined || !name.includes("musl") || runtimeMissing(rt) === undefined) continue;
+    parts.push(name === "qjs-musl" ? "qjs" : name === "qjs-musl-static" ? "qjs-static" : "lua");
+  }
+  if (parts.length === 0) return;
+  console.error(`bench agent: building the musl runtimes (${parts.join(", ")}) with tools/musl-runtimes.sh`);
+  const r = spawnSync("tools/musl-runtimes.sh", parts, { stdio: ["ignore", "ignore", "inherit"], timeout: 15 * 60_000 });
+  if (r.status !== 0) console.error(`bench agent: tools/musl-runtimes.sh failed (${r.error?.message ?? `exit ${r.status}`}); those rows are skipped`);
+}
 
 /** Arrival times of messages on one topic at a plain mqtt.js subscriber. */
 async function arrivals(port: number, topic: string): Promise<{ times: number[]; close: () => Promise<void> }> {
@@ -72,7 +155,7 @@ async function waitStatus(obs: Observer, id: string, ms: number, pred: (s: Recor
 }
 
 /** Idle RSS and heap, then spec → receipt latency, on a probe with an empty queue. */
-async function idleAndLatency(rt: AgentRuntime, S: string): Promise<BenchRow[]> {
+async function idleAndLatency(rt: AgentRuntime, S: string, empty?: { label: string; kb: number }): Promise<BenchRow[]> {
   const out: BenchRow[] = [];
   // Neither the broker nor the timing subscriber may add Nagle delays of their own: what
   // is left is the probe's.
@@ -90,7 +173,7 @@ async function idleAndLatency(rt: AgentRuntime, S: string): Promise<BenchRow[]> 
     // The status the watchdog republishes after 5 s of nothing: the idle heap.
     const idle = await waitStatus(obs, id, 15000, (s) => s !== first && Number(s.uptimeS) >= 4);
     const rss = procKb(probe.pid, "VmRSS") ?? NaN;
-    out.push(row(S, `${rt.name}: RSS idle`, rss, "kB", undefined, "whole process, /proc VmRSS"));
+    out.push(row(S, `${rt.name}: RSS idle`, rss, "kB", empty && { name: `${empty.label}`, value: empty.kb }, "whole process, /proc VmRSS"));
     if (idle.heapKb !== undefined) out.push(row(S, `${rt.name}: heap idle (status heapKb)`, Number(idle.heapKb), "kB"));
 
     // Floor: a message from this subscriber to itself through the broker.
@@ -197,17 +280,31 @@ export async function bench(): Promise<BenchRow[]> {
   const lat: BenchRow[] = [];
   const rate: BenchRow[] = [];
   // MINIPROBE_BENCH_AGENT=lua5.1,node runs only those.
-  const names = (process.env.MINIPROBE_BENCH_AGENT ?? "lua5.1,qjs,node,luajit").split(",");
+  // (qjs-musl-static, the static build, only when named here.)
+  const names = (process.env.MINIPROBE_BENCH_AGENT ?? "lua5.1,lua5.1-musl,qjs,qjs-musl,node,luajit").split(",");
   const skipBacklog = process.env.MINIPROBE_BENCH_AGENT_QUICK === "1";
+  buildMusl(names);
+  const E = "agent runtimes: empty interpreter RSS (median of 3 starts)";
+  const empties: BenchRow[] = [];
+  const emptyKb = new Map<string, number>();
   for (const name of names) {
-    const rt = agentRuntimes.find((r) => r.name === name) as AgentRuntime;
+    const rt = agentRuntimes.find((r) => r.name === name);
+    if (rt === undefined) throw new Error(`MINIPROBE_BENCH_AGENT: no runtime ${name} (${agentRuntimes.map((r) => r.name).join(", ")})`);
     const missing = runtimeMissing(rt);
     if (missing) {
       mem.push(row(S, `${name}: skipped`, NaN, "", undefined, missing));
       continue;
     }
-    for (const r of await idleAndLatency(rt, S)) (r.unit === "ms" ? lat : mem).push({ ...r, section: r.unit === "ms" ? L : S });
+    const empty = await emptyRows(rt);
+    for (const e of empty) {
+      // A musl interpreter beside its glibc build of the same sources, when that ran first.
+      const glibc = emptyKb.get(`${name.replace(/-musl.*/, "")}: ${e.label}`);
+      emptyKb.set(`${name}: ${e.label}`, e.kb);
+      empties.push(row(E, `${name}: ${e.label}`, e.kb, "kB", name.includes("musl") && glibc !== undefined ? { name: "glibc build", value: glibc } : undefined));
+    }
+    // The baseline of the idle daemon: the interpreter with everything our host loads.
+    for (const r of await idleAndLatency(rt, S, empty[empty.length - 1])) (r.unit === "ms" ? lat : mem).push({ ...r, section: r.unit === "ms" ? L : S });
     if (!skipBacklog) for (const r of await backlogAndRate(rt, S, R)) (r.section === R ? rate : mem).push(r);
   }
-  return [...rate, ...lat, ...mem];
+  return [...rate, ...lat, ...mem, ...empties];
 }
