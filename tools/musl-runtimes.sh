@@ -66,7 +66,7 @@ fetch_orig() {
   local dsc="$1" orig="$2" sha="$3" dir="$cache/src"
   local letter="${dsc:0:1}"
   mkdir -p "$dir"
-  if [[ ! -f "$dir/$orig" ]] || ! echo "$sha  $dir/$orig" | sha256sum -c --quiet - 2>/dev/null; then
+  if [[ ! -f "$dir/$orig" ]] || ! echo "$sha  $dir/$orig" | sha256sum -c --status - 2>/dev/null; then
     curl -fsSL --retry 2 -o "$dir/$orig.tmp" "$debian/$letter/${dsc%%/*}/$orig" || die "download of $orig failed"
     mv "$dir/$orig.tmp" "$dir/$orig"
   fi

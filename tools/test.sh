@@ -17,6 +17,8 @@ bash tools/mipsel-sysroot.sh
 step "Android interpreters (static musl qjs, arm64 and armv7; cached)"
 bash tools/android/cross-qjs.sh arm64-v8a
 bash tools/android/cross-qjs.sh armeabi-v7a
+step "musl interpreters (qjs, lua5.1 + luasocket + luaposix, x86-64; cached, ~30 s once)"
+bash tools/musl-runtimes.sh
 step "build"
 npm run --silent build
 step "typecheck (core, targets, tools, tests)"

@@ -1,9 +1,9 @@
 // The agent on the musl-built runtimes (tools/musl-runtimes.sh: qjs and lua5.1 with
 // luasocket + luaposix, dynamically linked against musl like OpenWrt's): against a real
 // mosquitto it comes online, answers a ping specification with a receipt and a result
-// protobufjs decodes, and the process really runs on musl's loader. The build is not part
-// of `npm test` (qjs alone takes minutes on 2 cores); `npm run bench agent` builds them, and
-// this file skips, saying why, while they are absent.
+// protobufjs decodes, and the process really runs on musl. tools/test.sh builds qjs and lua
+// (about 30 s once, cached); the static qjs only `tools/musl-runtimes.sh qjs-static` does.
+// A runtime not built is skipped, saying why.
 import test from "ava";
 import fs from "node:fs";
 import path from "node:path";
