@@ -1,5 +1,5 @@
-// The agent daemon against a real mosquitto, per runtime (lua5.1, qjs, node; luajit when
-// installed), each figure beside a baseline measured in the same run:
+// The agent daemon against a real mosquitto, per runtime (lua5.1 and qjs, each on glibc and
+// musl; node; luajit when installed), each figure beside a baseline measured in the same run:
 // - reports per second one probe pushes (a 10,000-report backlog drained from its queue
 //   directory, first to last arrival at a subscriber) against mosquitto_pub -l sending as
 //   many messages of the same sizes (QoS 1) to the same broker, timed the same way;
