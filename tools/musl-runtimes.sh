@@ -10,15 +10,16 @@
 #   interpreter is /lib/ld-musl-x86_64.so.1. → .cache/musl/qjs/qjs
 # - qjs-static: the same, static (the Android recipe, tools/android/cross-qjs.sh).
 #   → .cache/musl/qjs-static/qjs
-# - lua: Lua 5.1.5 + luasocket 3.1.0 + luaposix 33.4.0 (Debian bookworm's releases), no
+# - lua: Lua 5.1.5 + luasocket 3.1.0 (Debian bookworm's) + luaposix 36.3 (Debian trixie's), no
 #   readline (OpenWrt's lua has none), modules as .so files it dlopens, linked dynamically
 #   against musl. → .cache/musl/lua/bin/lua5.1, with share/lua/5.1 and lib/lua/5.1 beside
 #   it compiled in as its default package.path/cpath (no LUA_PATH needed, and none of
 #   Debian's glibc modules in /usr can be picked up).
 #
-# Lua and luasocket come from Debian's source tarballs, checked against the sha256 pinned
-# here and the one their .dsc lists; luaposix from tools/musl/luaposix-33.4.0 (see its
-# SOURCE file for why it is vendored). Each part is cached and rebuilt only when its recipe
+# All three come from Debian's source tarballs, checked against the sha256 pinned here and
+# the one their .dsc lists. For luaposix the pool serves only trixie's tarball here, not
+# bookworm's 33.4.0 nor trixie's .dsc: its pin is the sha256 trixie's signed Sources index
+# lists. 36.x is also closer to what OpenWrt packages (36.2.1). Each part is cached and rebuilt only when its recipe
 # stamp changes; one build at a time (a lock), so concurrent callers wait for the winner.
 # Prints "<part> <path>" per part built or found.
 set -euo pipefail
@@ -28,7 +29,6 @@ mkdir -p "$root/.cache/musl"
 # .cache may be a symlink into another checkout: bake the real path into the Lua binary.
 cache="$(cd "$root/.cache/musl" && pwd -P)"
 qjs_src="$root/node_modules/qjsc/deps/quickjs_2021_03_27"
-posix_src="$root/tools/musl/luaposix-33.4.0"
 debian="http://deb.debian.org/debian/pool/main"
 jobs="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)"
 
@@ -38,6 +38,9 @@ LUA_SHA256=2640fc56a795f29d28ef15e13c34a47e223960b0240e8cb0a82d9b0738695333
 SOCKET_ORIG=luasocket_3.1.0.orig.tar.gz
 SOCKET_DSC=luasocket/luasocket_3.1.0-1.dsc
 SOCKET_SHA256=35a6819789b51d94a52e6cee12f07cb17cf02927438d76c31231db06bbf31f0b
+POSIX_ORIG=lua-posix_36.3.orig.tar.gz
+POSIX_DSC=lua-posix/
+POSIX_SHA256=82cd9a96c41a4a3205c050206f0564ff4456f773a8f9ffc9235ff8f1907ca5e6
 
 parts=("$@")
 [[ ${#parts[@]} -gt 0 ]] || parts=(qjs lua)
@@ -70,11 +73,14 @@ fetch_orig() {
     curl -fsSL --retry 2 -o "$dir/$orig.tmp" "$debian/$letter/${dsc%%/*}/$orig" || die "download of $orig failed"
     mv "$dir/$orig.tmp" "$dir/$orig"
   fi
-  if [[ ! -f "$dir/$(basename "$dsc")" ]]; then
-    curl -fsSL --retry 2 -o "$dir/$(basename "$dsc").tmp" "$debian/$letter/$dsc" || die "download of $dsc failed"
-    mv "$dir/$(basename "$dsc").tmp" "$dir/$(basename "$dsc")"
+  # A dsc given as "<source>/" names no .dsc: the pin alone checks the tarball.
+  if [[ "$dsc" != */ ]]; then
+    if [[ ! -f "$dir/$(basename "$dsc")" ]]; then
+      curl -fsSL --retry 2 -o "$dir/$(basename "$dsc").tmp" "$debian/$letter/$dsc" || die "download of $dsc failed"
+      mv "$dir/$(basename "$dsc").tmp" "$dir/$(basename "$dsc")"
+    fi
+    grep -q "^ $sha [0-9]* $orig\$" "$dir/$(basename "$dsc")" || die "$orig: the pinned sha256 is not the one $(basename "$dsc") lists"
   fi
-  grep -q "^ $sha [0-9]* $orig\$" "$dir/$(basename "$dsc")" || die "$orig: the pinned sha256 is not the one $(basename "$dsc") lists"
   echo "$sha  $dir/$orig" | sha256sum -c --quiet - || die "$orig: sha256 mismatch"
 }
 
@@ -102,39 +108,23 @@ build_qjs() {
   echo "$kind $out/qjs"
 }
 
-# luaposix's config.h, which its autoconf would write. Debian's musl builds leave crypt()
-# out of libc (declared, not defined: the module would fail to load), so HAVE_CRYPT stays
-# undefined and posix.unistd has no crypt, which the agent does not use; the other three
-# functions musl has. _XOPEN_SOURCE is what its configure passes on Linux. musl has the
-# realtime clocks but does not announce them with _XOPEN_REALTIME, which 33.4.0 tests for
-# posix.time's clock_gettime (the agent's clock); luaposix 34 tests _POSIX_TIMERS instead
-# (its commit "posix.time: predicate clock_getres et.al. on _POSIX_TIMERS"), so this is
-# the later releases' behaviour, which OpenWrt's luaposix has.
-posix_config_h() {
-  cat <<'EOF'
-#define _XOPEN_SOURCE 700
-#define _XOPEN_REALTIME 1
-#define PACKAGE_NAME "luaposix"
-#define PACKAGE_STRING "luaposix 33.4.0"
-#define VERSION "33.4.0"
-#define HAVE_DECL_FDATASYNC 1
-#define HAVE_FDATASYNC 1
-#define HAVE_GETHOSTID 1
-#define HAVE_POSIX_FADVISE 1
-EOF
-}
+# What luaposix's build (its lukefile, run by luke) defines on Linux, with the answers its
+# checks get from musl: fdatasync, gethostid, posix_fadvise and tm_gmtoff/tm_zone exist;
+# Debian's musl declares crypt() but does not define it (the module would fail to load),
+# so HAVE_CRYPT stays undefined and posix.unistd has no crypt, which the agent does not use.
+POSIX_DEFINES=(-DPACKAGE='"luaposix"' -DVERSION='"36.3"' -DNDEBUG=1 -D_POSIX_C_SOURCE=200809L
+  -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE=1 -D_BSD_SOURCE=1 -DHAVE_DECL_FDATASYNC=1
+  -DHAVE_FDATASYNC=1 -DHAVE_GETHOSTID=1 -DHAVE_POSIX_FADVISE=1 -DHAVE_TM_GMTOFF=1 -DHAVE_TM_ZONE=1)
 
 POSIX_MODULES="unistd sys/wait time fcntl sys/stat dirent signal poll sys/utsname errno stdlib"
 
 build_lua() {
   local out="$cache/lua"
-  local posix_sum
-  posix_sum="$(cd "$posix_src" && find . -type f | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)"
-  posix_sum="$posix_sum config $(posix_config_h | sha256sum | cut -c1-16)"
-  local recipe="lua $LUA_SHA256 luasocket $SOCKET_SHA256 luaposix $posix_sum ($POSIX_MODULES) musl-gcc $(musl-gcc -dumpversion) dynamic O2 no-readline prefix $out r1"
+  local recipe="lua $LUA_SHA256 luasocket $SOCKET_SHA256 luaposix $POSIX_SHA256 ${POSIX_DEFINES[*]} ($POSIX_MODULES) musl-gcc $(musl-gcc -dumpversion) dynamic O2 no-readline prefix $out r1"
   if ! stamp_ok "$out" "$recipe"; then
     fetch_orig "$LUA_DSC" "$LUA_ORIG" "$LUA_SHA256"
     fetch_orig "$SOCKET_DSC" "$SOCKET_ORIG" "$SOCKET_SHA256"
+    fetch_orig "$POSIX_DSC" "$POSIX_ORIG" "$POSIX_SHA256"
     rm -rf "$out"
     mkdir -p "$out"
     local build log="$cache/lua-build.log"
@@ -146,6 +136,8 @@ build_lua() {
       set -e
       tar -xzf "$cache/src/$LUA_ORIG" -C "$build"
       tar -xzf "$cache/src/$SOCKET_ORIG" -C "$build"
+      tar -xzf "$cache/src/$POSIX_ORIG" -C "$build"
+      local posix_src="$build/luaposix-36.3"
       local lua="$build/lua-5.1.5"
       # The default paths: this prefix only (and ./), like OpenWrt's /usr/{share,lib}/lua.
       sed -i "s|^#define LUA_ROOT.*|#define LUA_ROOT \"$out/\"|" "$lua/src/luaconf.h"
@@ -154,11 +146,9 @@ build_lua() {
       make -C "$lua/src" -j"$jobs" CC=musl-gcc MYCFLAGS="-DLUA_USE_POSIX -DLUA_USE_DLOPEN" MYLIBS="-Wl,-E -ldl" lua
       make -C "$build/luasocket-3.1.0/src" -j"$jobs" PLAT=linux LUAV=5.1 LUAINC_linux="$lua/src" \
         CC_linux=musl-gcc LD_linux=musl-gcc MYCFLAGS=-O2 all
-      mkdir -p "$build/posix-include"
-      posix_config_h >"$build/posix-include/config.h"
       for m in $POSIX_MODULES; do
         mkdir -p "$build/posix/$(dirname "$m")"
-        musl-gcc -O2 -fPIC -shared -I"$build/posix-include" -I"$posix_src/ext/include" -I"$lua/src" \
+        musl-gcc -O2 -fPIC -shared "${POSIX_DEFINES[@]}" -I"$posix_src/ext/include" -I"$lua/src" \
           -o "$build/posix/$m.so" "$posix_src/ext/posix/$m.c"
       done
     ) >"$log" 2>&1
