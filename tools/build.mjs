@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run build: both device bundles plus the Lua vector runner, then their sizes.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { rollup } from "rollup";
 import { register } from "tsx/esm/api";
@@ -19,6 +19,9 @@ const LUA_LAZY = [
 // rollup.config.ts is TypeScript: load it through tsx and drive rollup's API directly.
 register();
 const { default: configs } = await import("../rollup.config.ts");
+// The QuickJS bundle is several files (rollup.config.ts): none of an earlier build's may stay.
+const qjsFiles = () => readdirSync("dist").filter((f) => /^miniprobe(-[\w-]+)?\.js$/.test(f)).sort().map((f) => "dist/" + f);
+if (existsSync("dist")) for (const f of qjsFiles()) rmSync(f);
 for (const cfg of configs) {
   const bundle = await rollup({ ...cfg, onwarn: (w, warn) => (w.code === "CIRCULAR_DEPENDENCY" ? undefined : warn(w)) });
   await bundle.write(cfg.output);
@@ -54,9 +57,12 @@ for (const [cmd, args] of steps) {
   const bytes = (names) => b.modules.filter((m) => names.includes(m.name)).reduce((n, m) => n + m.body.length, 0);
   console.log(`dist/miniprobe.lua: ${eager.length} of ${b.modules.length} modules loaded at start (${bytes(eager)} of ${bytes(b.modules.map((m) => m.name))} bytes)`);
 }
-for (const f of ["dist/miniprobe.js", "dist/miniprobe.lua", "dist/miniprobe.tstl.lua", "dist/vectors.js", "dist/vectors.lua"]) {
+const js = qjsFiles();
+const jsBytes = js.map((f) => readFileSync(f));
+console.log(`dist/miniprobe*.js: ${js.length} files, ${jsBytes.reduce((n, b) => n + b.length, 0)} bytes, ${gzipSync(Buffer.concat(jsBytes)).length} gzipped together`);
+for (const f of [...js, "dist/miniprobe.lua", "dist/miniprobe.tstl.lua", "dist/vectors.js", "dist/vectors.lua"]) {
   if (!existsSync(f)) continue;
   const size = statSync(f).size;
   const gz = gzipSync(readFileSync(f)).length;
-  console.log(`${f.padEnd(22)} ${String(size).padStart(8)} bytes  ${String(gz).padStart(7)} gzipped`);
+  console.log(`${f.padEnd(28)} ${String(size).padStart(8)} bytes  ${String(gz).padStart(7)} gzipped`);
 }

@@ -221,6 +221,14 @@ public final class SupervisorCheck {
       eq(false, Supervisor.isSafeWord(null), "null");
     });
 
+    // The root runner (copying assets/js, probe.sh and qjs; running su) needs a phone to run,
+    // but its bytecode can be checked here: -Xverify:all verifies every method when the
+    // class links, so a register misused in the smali fails this check.
+    check("the root runner's bytecode passes the JVM verifier", () -> {
+      Class<?> c = Class.forName("org.miniprobe.wrapper.RootRunner", true, SupervisorCheck.class.getClassLoader());
+      eq("org.miniprobe.wrapper.RootRunner", c.getName(), "class");
+    });
+
     System.out.println(failed == 0 ? "all checks passed" : failed + " checks failed");
     System.exit(failed == 0 ? 0 : 1);
   }

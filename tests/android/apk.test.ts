@@ -4,8 +4,11 @@
 import test from "ava";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { delimiter, join } from "node:path";
+import { basename, delimiter, join } from "node:path";
 import { apkEntry, buildApk, extractEntry, type BuiltApk } from "./apk-build.ts";
+import { VARIANTS, bundleFiles } from "../../tools/package/ipk.ts";
+
+const QJS_VARIANT = VARIANTS.find((v) => v.name === "qjs")!;
 
 const PKG = "org.miniprobe.wrapper";
 const VERSION: string = JSON.parse(readFileSync("package.json", "utf8")).version;
@@ -38,7 +41,7 @@ function run(cmd: string, args: string[], timeout = 120_000) {
 }
 
 test("the build reports the APK and what it carries", (t) => {
-  t.regex(built.log, /build-apk: .*miniprobe\.apk \d+ bytes \(classes\.dex \d+, qjs arm64-v8a \d+, armeabi-v7a \d+, miniprobe\.js \d+\)/);
+  t.regex(built.log, /build-apk: .*miniprobe\.apk \d+ bytes \(classes\.dex \d+, qjs arm64-v8a \d+, armeabi-v7a \d+, assets\/js \d+\)/);
   t.log(built.log.trim().split("\n").pop());
 });
 
@@ -117,7 +120,10 @@ function elf(b: Buffer) {
 }
 
 test("the APK carries the bundle byte for byte and static interpreters for both ABIs", (t) => {
-  t.true(apkEntry(built.apk, "assets/miniprobe.js").equals(readFileSync("dist/miniprobe.js")));
+  // assets/js: the QuickJS bundle and every chunk it loads, byte for byte.
+  const js = bundleFiles(QJS_VARIANT);
+  t.true(js.length >= 4, js.join(","));
+  for (const f of js) t.true(apkEntry(built.apk, "assets/js/" + basename(f)).equals(readFileSync(f)), f);
   t.true(apkEntry(built.apk, "assets/probe.sh").equals(readFileSync("android/assets/probe.sh")));
   const arm64 = elf(apkEntry(built.apk, "lib/arm64-v8a/libqjs.so"));
   t.deepEqual(arm64, { is64: true, machine: 183, interp: false, dynamic: false }); // EM_AARCH64
@@ -130,13 +136,14 @@ const ABIS = [
   { abi: "armeabi-v7a", qemu: "qemu-arm-static" },
 ];
 
-/** libqjs.so and miniprobe.js taken out of the APK, as the root runner does on the phone. */
+/** libqjs.so and assets/js taken out of the APK, as the root runner does on the phone. */
 function fromApk(abi: string): { qjs: string; js: string } {
   const dir = join(built.dir, abi);
   mkdirSync(dir, { recursive: true });
+  for (const f of bundleFiles(QJS_VARIANT)) extractEntry(built.apk, "assets/js/" + basename(f), dir, basename(f));
   return {
     qjs: extractEntry(built.apk, `lib/${abi}/libqjs.so`, dir, "qjs", true),
-    js: extractEntry(built.apk, "assets/miniprobe.js", dir, "miniprobe.js"),
+    js: join(dir, "miniprobe.js"),
   };
 }
 

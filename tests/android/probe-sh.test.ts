@@ -6,8 +6,11 @@ import test from "ava";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { VARIANTS, bundleFiles } from "../../tools/package/ipk.ts";
 import { QJS } from "../support/probe-cli.ts";
+
+const QJS_VARIANT = VARIANTS.find((v) => v.name === "qjs")!;
 
 function filesDir(t: { teardown(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), "miniprobe-files-"));
@@ -15,7 +18,8 @@ function filesDir(t: { teardown(fn: () => void): void }): string {
   mkdirSync(join(d, "bin"));
   copyFileSync(QJS, join(d, "bin", "qjs"));
   spawnSync("chmod", ["755", join(d, "bin", "qjs")]);
-  copyFileSync("dist/miniprobe.js", join(d, "bin", "miniprobe.js"));
+  // The bundle and its chunks, as the root runner copies assets/js.
+  for (const f of bundleFiles(QJS_VARIANT)) copyFileSync(f, join(d, "bin", basename(f)));
   copyFileSync("android/assets/probe.sh", join(d, "bin", "probe.sh"));
   return d;
 }

@@ -37,6 +37,7 @@ const CHECKS = [
   "a second Start does not launch a second probe",
   "stop: kill only a running probe; late events are ignored",
   "su command line: only safe words reach the shell",
+  "the root runner's bytecode passes the JVM verifier",
 ];
 
 test("Supervisor from the APK's classes.dex passes the JVM checks", (t) => {

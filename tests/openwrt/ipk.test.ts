@@ -7,8 +7,9 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { VARIANTS, buildIpk, ipkName, version } from "../../tools/package/ipk.ts";
+import { VARIANTS, buildIpk, bundleFiles, ipkName, version } from "../../tools/package/ipk.ts";
 import { editUci, install, unpackIpk as unpack } from "../../tools/package/opkg-root.ts";
+import { QJS } from "../agent/agent-kit.ts";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
 const have = VARIANTS.every((v) => fs.existsSync(path.join(REPO, v.bundle)));
@@ -42,8 +43,13 @@ for (const v of VARIANTS) {
     t.is(mode("./etc/init.d/miniprobe"), 0o755);
     t.is(mode("./usr/bin/miniprobe"), 0o755);
     t.is(mode("./etc/config/miniprobe"), 0o600, "the config holds the broker password");
-    t.is(mode(`./usr/share/miniprobe/${path.basename(v.bundle)}`), 0o644);
-    t.true(data.find((e) => e.path === `./usr/share/miniprobe/${path.basename(v.bundle)}`)!.data!.equals(fs.readFileSync(path.join(REPO, v.bundle))));
+    const files = bundleFiles(v);
+    // QuickJS's bundle is its entry and the chunks it imports: core, then each run code.
+    if (v.name === "qjs") for (const c of ["miniprobe-core.js", "miniprobe-ping.js", "miniprobe-traceroute.js", "miniprobe-ott.js"]) t.true(files.includes("dist/" + c), c);
+    for (const f of files) {
+      t.is(mode(`./usr/share/miniprobe/${path.basename(f)}`), 0o644, f);
+      t.true(data.find((e) => e.path === `./usr/share/miniprobe/${path.basename(f)}`)!.data!.equals(fs.readFileSync(path.join(REPO, f))), f);
+    }
     // GNU tar reads what we wrote (the same format opkg's libarchive-less reader expects).
     const d = tmp(t);
     fs.writeFileSync(path.join(d, "p.ipk"), a);
@@ -117,4 +123,29 @@ test("a UCI change changes the configuration the installed agent runs with (--ch
   const bad = check();
   t.not(bad.status, 0);
   t.regex(bad.stderr, /miniprobe\.concurency: unknown option/);
+});
+
+test("the installed qjs package runs a measurement: its run code loads from the chunks beside the bundle", (t) => {
+  if (!have) return t.fail("dist bundles missing: run npm run build first");
+  const root = tmp(t);
+  install(root, buildIpk(VARIANTS[1]), "miniprobe-qjs");
+  const bundle = path.join(root, "usr/share/miniprobe/miniprobe.js");
+  // From another directory, as procd runs it: chunk names resolve against the bundle's path.
+  const qjs = path.resolve(REPO, QJS);
+  const caps = spawnSync(qjs, ["--std", bundle, "--capabilities"], { cwd: os.tmpdir(), encoding: "utf8", timeout: 30000 });
+  t.is(caps.status, 0, caps.stderr);
+  const cap = (JSON.parse(caps.stdout) as { contents: Record<string, unknown>[] }).contents.find((c) => c.label === "ping-average-ip4")!;
+  const spec = { ...cap, specification: "measure", token: "ab".repeat(16), when: "now + 1s / 0.5s", parameters: { "destination.ip4": "127.0.0.1" } };
+  delete (spec as Record<string, unknown>).capability;
+  const specFile = path.join(root, "spec.json");
+  fs.writeFileSync(specFile, JSON.stringify(spec));
+  const r = spawnSync(qjs, ["--std", bundle, "--once", specFile], { cwd: os.tmpdir(), encoding: "utf8", timeout: 30000 });
+  t.is(r.status, 0, r.stdout + r.stderr);
+  const res = JSON.parse(r.stdout) as { result?: string; results: string[]; resultvalues: string[][] };
+  t.is(res.result, "measure", r.stdout);
+  t.is(res.resultvalues[0][res.results.indexOf("delay.twoway.icmp.count")], "2");
+  // Without its chunk the run fails with an exception naming it; the daemon would go on.
+  fs.rmSync(path.join(root, "usr/share/miniprobe/miniprobe-ping.js"));
+  const broken = spawnSync(qjs, ["--std", bundle, "--once", specFile], { cwd: os.tmpdir(), encoding: "utf8", timeout: 30000 });
+  t.regex(broken.stdout + broken.stderr, /miniprobe-ping\.js/);
 });

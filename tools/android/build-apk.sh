@@ -44,8 +44,10 @@ trap 'rm -rf "$work"' EXIT
 
 smali a --api 21 -o "$work/classes.dex" "$root/android/smali"
 
-mkdir -p "$work/assets"
-cp "$bundle" "$work/assets/miniprobe.js"
+# assets/js: the QuickJS bundle and the chunks it loads when a measurement first runs; the
+# root runner copies every file of it beside qjs.
+mkdir -p "$work/assets/js"
+cp "$bundle" "$root"/dist/miniprobe-*.js "$work/assets/js/"
 cp "$root/android/assets/probe.sh" "$work/assets/probe.sh"
 aapt package -f \
   -M "$root/android/AndroidManifest.xml" -S "$root/android/res" -A "$work/assets" \
@@ -83,5 +85,7 @@ mv "$work/signed.apk" "$out"
 
 size() { stat -c %s "$1"; }
 echo "$out"
-printf 'build-apk: %s %d bytes (classes.dex %d, qjs arm64-v8a %d, armeabi-v7a %d, miniprobe.js %d)\n' \
-  "${out#"$root"/}" "$(size "$out")" "$(size "$work/classes.dex")" "$(size "$arm64")" "$(size "$armv7")" "$(size "$bundle")" >&2
+js=0
+for f in "$work"/assets/js/*.js; do js=$((js + $(size "$f"))); done
+printf 'build-apk: %s %d bytes (classes.dex %d, qjs arm64-v8a %d, armeabi-v7a %d, assets/js %d)\n' \
+  "${out#"$root"/}" "$(size "$out")" "$(size "$work/classes.dex")" "$(size "$arm64")" "$(size "$armv7")" "$js" >&2

@@ -4,15 +4,17 @@
 // fixed mtime (SOURCE_DATE_EPOCH or the last commit's time), fixed entry order, gzip without
 // a name or time, so the same inputs give the same bytes.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { TarEntry, tar } from "./tar.ts";
 
 export interface Variant {
-  /** Package name suffix and bundle. */
+  /** Package name suffix and bundle (the file the interpreter runs). */
   name: "lua" | "qjs";
   bundle: string;
+  /** Files beside the bundle that it loads when needed (QuickJS's chunks, rollup.config.ts). */
+  chunks?: RegExp;
   depends: string[];
   /** The wrapper /usr/bin/miniprobe runs this. */
   interpreter: string[];
@@ -20,7 +22,7 @@ export interface Variant {
 
 export const VARIANTS: Variant[] = [
   { name: "lua", bundle: "dist/miniprobe.lua", depends: ["libc", "lua", "luasocket", "luaposix"], interpreter: ["/usr/bin/lua", "/usr/share/miniprobe/miniprobe.lua"] },
-  { name: "qjs", bundle: "dist/miniprobe.js", depends: ["libc", "quickjs", "curl"], interpreter: ["/usr/bin/qjs", "--std", "/usr/share/miniprobe/miniprobe.js"] },
+  { name: "qjs", bundle: "dist/miniprobe.js", chunks: /^miniprobe-[\w-]+\.js$/, depends: ["libc", "quickjs", "curl"], interpreter: ["/usr/bin/qjs", "--std", "/usr/share/miniprobe/miniprobe.js"] },
 ];
 
 const REPO = resolve(import.meta.dirname, "../..");
@@ -56,15 +58,22 @@ export function version(): string {
   return (JSON.parse(readFileSync(join(REPO, "package.json"), "utf8")) as { version: string }).version;
 }
 
+/** The bundle and its chunks, as paths under the repository, bundle first. */
+export function bundleFiles(v: Variant): string[] {
+  const re = v.chunks;
+  if (re === undefined) return [v.bundle];
+  const dir = dirname(v.bundle);
+  return [v.bundle, ...readdirSync(join(REPO, dir)).filter((f) => re.test(f)).sort().map((f) => dir + "/" + f)];
+}
+
 /** The package's files, by install path. */
 export function payload(v: Variant): TarEntry[] {
-  const bundleName = v.bundle.split("/").pop()!;
   const wrapper = `#!/bin/sh\n# miniprobe (${v.name}): the probe's command line; procd runs it as the agent.\nexec ${v.interpreter.join(" ")} "$@"\n`;
   const files: TarEntry[] = [
     file("./etc/config/miniprobe", 0o600, readFileSync(join(REPO, "openwrt/files/miniprobe.config"))),
     file("./etc/init.d/miniprobe", 0o755, readFileSync(join(REPO, "openwrt/files/miniprobe.init"))),
     file("./usr/bin/miniprobe", 0o755, wrapper),
-    file(`./usr/share/miniprobe/${bundleName}`, 0o644, readFileSync(join(REPO, v.bundle))),
+    ...bundleFiles(v).map((f) => file(`./usr/share/miniprobe/${basename(f)}`, 0o644, readFileSync(join(REPO, f)))),
   ];
   return [...dirs(files.map((f) => f.path)), ...files];
 }

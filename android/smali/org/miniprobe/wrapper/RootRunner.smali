@@ -1,5 +1,5 @@
 # The root runner: one thread that performs what Supervisor decides. It copies the
-# bundle (assets/miniprobe.js), the interpreter (nativeLibraryDir/libqjs.so) and
+# bundle (assets/js: miniprobe.js and the chunks it loads), the interpreter (nativeLibraryDir/libqjs.so) and
 # probe.sh into FILES/bin, writes FILES/config.json from the app's settings, then runs
 #   su -c "sh FILES/bin/probe.sh run FILES"
 # which execs `qjs --std miniprobe.js --config config.json` as root (su's exit status is
@@ -300,10 +300,10 @@
     return-void
 .end method
 
-# FILES/bin/{miniprobe.js,probe.sh,qjs} fresh from the APK (an update replaces them), and
-# FILES/config.json from the settings.
+# FILES/bin/{miniprobe.js and its chunks,probe.sh,qjs} fresh from the APK (an update
+# replaces them), and FILES/config.json from the settings.
 .method private prepare()V
-    .registers 6
+    .registers 9
     new-instance v0, Ljava/io/File;
     iget-object v1, p0, Lorg/miniprobe/wrapper/RootRunner;->dir:Ljava/io/File;
     const-string v2, "bin"
@@ -313,12 +313,30 @@
     invoke-virtual {v1}, Landroid/app/Service;->getAssets()Landroid/content/res/AssetManager;
     move-result-object v1
 
-    const-string v2, "miniprobe.js"
-    invoke-virtual {v1, v2}, Landroid/content/res/AssetManager;->open(Ljava/lang/String;)Ljava/io/InputStream;
+    # Every file of assets/js: v5 the names, v6 the index, v7 the count.
+    const-string v2, "js"
+    invoke-virtual {v1, v2}, Landroid/content/res/AssetManager;->list(Ljava/lang/String;)[Ljava/lang/String;
+    move-result-object v5
+    array-length v7, v5
+    const/4 v6, 0x0
+    :js_next
+    if-ge v6, v7, :js_done
+    aget-object v2, v5, v6
+    new-instance v3, Ljava/lang/StringBuilder;
+    invoke-direct {v3}, Ljava/lang/StringBuilder;-><init>()V
+    const-string v4, "js/"
+    invoke-virtual {v3, v4}, Ljava/lang/StringBuilder;->append(Ljava/lang/String;)Ljava/lang/StringBuilder;
+    invoke-virtual {v3, v2}, Ljava/lang/StringBuilder;->append(Ljava/lang/String;)Ljava/lang/StringBuilder;
+    invoke-virtual {v3}, Ljava/lang/StringBuilder;->toString()Ljava/lang/String;
+    move-result-object v3
+    invoke-virtual {v1, v3}, Landroid/content/res/AssetManager;->open(Ljava/lang/String;)Ljava/io/InputStream;
     move-result-object v3
     new-instance v4, Ljava/io/File;
     invoke-direct {v4, v0, v2}, Ljava/io/File;-><init>(Ljava/io/File;Ljava/lang/String;)V
     invoke-static {v3, v4}, Lorg/miniprobe/wrapper/RootRunner;->copy(Ljava/io/InputStream;Ljava/io/File;)V
+    add-int/lit8 v6, v6, 0x1
+    goto :js_next
+    :js_done
 
     const-string v2, "probe.sh"
     invoke-virtual {v1, v2}, Landroid/content/res/AssetManager;->open(Ljava/lang/String;)Ljava/io/InputStream;
