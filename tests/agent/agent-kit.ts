@@ -283,6 +283,14 @@ export class Observer {
   }
 
   /** Resolves with the first non-undefined value of `probe()` (checked on each message), bounded. */
+  /** The probe's retained status once it says "online" (60 s at most). */
+  waitOnline(probeId: string, what = "status online"): Promise<Record<string, unknown>> {
+    return this.waitFor(what, 60000, () => {
+      const s = this.status.get(probeId);
+      return typeof s === "object" && s.status === "online" ? s : undefined;
+    });
+  }
+
   async waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
     const until = Date.now() + timeoutMs;
     for (let i = 0; i < 100000; i++) {

@@ -77,10 +77,7 @@ for (const rt of requiredRuntimes()) {
       const specTopic = `${prefix}/${probeId}/spec`;
       try {
         // Retained status and capabilities.
-        const status = await obs.waitFor("status online", 60000, () => {
-          const s = obs.status.get(probeId);
-          return typeof s === "object" && s.status === "online" ? s : undefined;
-        });
+        const status = await obs.waitOnline(probeId);
         t.is(status.probe, probeId);
         t.is(status.queueDepth, 0);
         t.is(status.dropped, 0);

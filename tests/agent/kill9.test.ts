@@ -44,10 +44,7 @@ for (const rt of requiredRuntimes()) {
       try {
         probe.start();
         // The status goes out just before the drain starts: the spec lands while it runs.
-        await obs.waitFor("status online", 60000, () => {
-          const s = obs.status.get(probeId);
-          return typeof s === "object" && s.status === "online" ? true : undefined;
-        });
+        await obs.waitOnline(probeId);
         await mosquittoPub(broker.port, `${prefix}/${probeId}/spec`, { message: pingSpec(token, "repeat now ... future / 1s { now + 0.4s / 0.2s }") });
         await obs.waitFor("receipt and 300 drained reports", 30000, () =>
           obs.receiptsOf(probeId).some((m) => m.token === token) && obs.resultsOf(probeId).length >= 300 ? true : undefined);

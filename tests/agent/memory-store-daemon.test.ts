@@ -33,10 +33,7 @@ for (const rt of requiredRuntimes()) {
       const startedMs = Date.now();
       probe.start();
       try {
-        const status = await obs.waitFor("status online", 60000, () => {
-          const s = obs.status.get(probeId);
-          return typeof s === "object" && s.status === "online" ? s : undefined;
-        });
+        const status = await obs.waitOnline(probeId);
         t.is(status.queueDurable, false);
         t.true(probe.log().includes("queue in memory (NOT durable"), probe.log());
         const token = freshToken();

@@ -34,10 +34,7 @@ for (const rt of agentRuntimes.filter((r) => r.name.includes("musl"))) {
       t.teardown(() => probe.stop("SIGKILL", 3000));
       probe.start();
       try {
-        const status = await obs.waitFor("status online", 60000, () => {
-          const s = obs.status.get(probeId);
-          return typeof s === "object" && s.status === "online" ? s : undefined;
-        });
+        const status = await obs.waitOnline(probeId);
         t.is(status.probe, probeId);
         t.regex(String(status.runtime), rt.name.startsWith("qjs") ? /quickjs|qjs/i : /lua/i);
         // What the process mapped: musl's libc.so, which is also its loader

@@ -49,10 +49,7 @@ for (const rt of requiredRuntimes()) {
       bad.start();
       good.start();
       try {
-        const st = await obs.waitFor("status online over TLS", 60000, () => {
-          const s = obs.status.get(goodId);
-          return typeof s === "object" && s.status === "online" ? s : undefined;
-        });
+        const st = await obs.waitOnline(goodId, "status online over TLS");
         t.is(st.probe, goodId);
         const token = freshToken();
         await mosquittoPub(broker.port, `${prefix}/${goodId}/spec`, { message: pingSpec(token, "now + 0.4s / 0.2s") });
