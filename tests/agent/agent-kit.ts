@@ -14,6 +14,7 @@ import { createHost } from "../../targets/node/host.ts";
 import { Queue } from "../../core/agent/queue.ts";
 import { encodeReport, type Report } from "../../core/report/report.ts";
 import { startMosquitto, waitForPort, type Mosquitto, type MosquittoOptions } from "../../tools/testkit/mosquitto.ts";
+import { onPath } from "../../tools/testkit/on-path.ts";
 
 export const QJS = process.env.QJS ?? ".cache/qjs/qjs";
 
@@ -38,20 +39,6 @@ export function requiredRuntimes(): AgentRuntime[] {
   const names = ["node", "qjs", "lua5.1"];
   if (process.env.MINIPROBE_AGENT_LUAJIT === "1") names.push("luajit");
   return agentRuntimes.filter((r) => names.includes(r.name));
-}
-
-/** The file `name` resolves to on PATH (as execvp would find it), else undefined. */
-export function onPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    const file = path.join(dir === "" ? "." : dir, name);
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      if (fs.statSync(file).isFile()) return file;
-    } catch {
-      // not here: the next directory
-    }
-  }
-  return undefined;
 }
 
 export function runtimeMissing(rt: AgentRuntime): string | undefined {
@@ -282,7 +269,6 @@ export class Observer {
     for (const f of w) f();
   }
 
-  /** Resolves with the first non-undefined value of `probe()` (checked on each message), bounded. */
   /** The probe's retained status once it says "online" (60 s at most). */
   waitOnline(probeId: string, what = "status online"): Promise<Record<string, unknown>> {
     return this.waitFor(what, 60000, () => {
@@ -291,6 +277,7 @@ export class Observer {
     });
   }
 
+  /** Resolves with the first non-undefined value of `probe()` (checked on each message), bounded. */
   async waitFor<T>(what: string, timeoutMs: number, probe: () => T | undefined): Promise<T> {
     const until = Date.now() + timeoutMs;
     for (let i = 0; i < 100000; i++) {

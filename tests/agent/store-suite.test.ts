@@ -15,6 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { rollup } from "rollup";
+import { onPath } from "../../tools/testkit/on-path.ts";
 import { qjsSuiteConfig } from "../../tools/testkit/qjs-suite-config.ts";
 import { createHost } from "../../targets/node/host.ts";
 import { fileKind, memoryKind, runStoreSuite, storeCaseNames } from "./store-suite.ts";
@@ -105,10 +106,6 @@ function scratch(t: ExecutionContext, name: string): string {
   return d;
 }
 
-function onPath(bin: string): boolean {
-  return (process.env.PATH ?? "").split(":").some((d) => d !== "" && fs.existsSync(path.join(d, bin)));
-}
-
 /** Runs a suite process to its end; a non-zero exit is reported, not thrown. */
 async function runProcess(cmd: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -155,7 +152,7 @@ test.serial("store suite on native qjs", async (t) => {
 
 for (const lua of ["lua5.1", "luajit"]) {
   test.serial(`store suite on ${lua}`, async (t) => {
-    if (lua === "luajit" && !onPath(lua)) {
+    if (lua === "luajit" && onPath(lua) === undefined) {
       t.log("luajit is not installed (not on PATH): the suite runs on lua5.1 only");
       t.pass();
       return;

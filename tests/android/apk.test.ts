@@ -4,9 +4,10 @@
 import test from "ava";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { basename, delimiter, join } from "node:path";
+import { basename, join } from "node:path";
 import { apkEntry, buildApk, extractEntry, type BuiltApk } from "./apk-build.ts";
 import { VARIANTS, bundleFiles } from "../../tools/package/ipk.ts";
+import { onPath } from "../../tools/testkit/on-path.ts";
 
 const QJS_VARIANT = VARIANTS.find((v) => v.name === "qjs")!;
 
@@ -27,11 +28,9 @@ test.before(async () => {
 test.after.always(() => built?.cleanup());
 
 function whichSync(name: string): string {
-  for (const d of (process.env.PATH ?? "").split(delimiter)) {
-    const p = join(d, name);
-    if (d !== "" && existsSync(p)) return p;
-  }
-  throw new Error(`${name} not found on PATH (tools/deps.sh installs it)`);
+  const p = onPath(name);
+  if (p === undefined) throw new Error(`${name} not found on PATH (tools/deps.sh installs it)`);
+  return p;
 }
 
 function run(cmd: string, args: string[], timeout = 120_000) {

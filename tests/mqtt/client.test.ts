@@ -9,6 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHost } from "../../targets/node/host";
 import { startMosquitto, mosquittoPath, type Mosquitto } from "../../tools/testkit/mosquitto";
+import { onPath } from "../../tools/testkit/on-path";
 import { mqttSuiteConfig, runMqttSuite } from "./client-suite";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -26,9 +27,7 @@ function check(t: import("ava").ExecutionContext, lines: string[]): void {
   t.deepEqual(lines.map((l) => l.split(" ")[1]), CASES);
 }
 
-function onPath(bin: string): boolean {
-  return (process.env.PATH ?? "").split(":").some((d) => d !== "" && fs.existsSync(path.join(d, bin)));
-}
+const have = (bin: string): boolean => onPath(bin) !== undefined;
 
 function newest(p: string): number {
   const st = fs.statSync(p);
@@ -53,7 +52,7 @@ function run(cmd: string, args: string[]): Promise<{ code: number; stdout: strin
   });
 }
 
-const haveBroker = mosquittoPath() !== undefined && onPath("mosquitto_sub") && onPath("mosquitto_passwd");
+const haveBroker = mosquittoPath() !== undefined && have("mosquitto_sub") && have("mosquitto_passwd");
 const t0 = haveBroker ? test.serial : test.skip;
 
 t0("MQTT client suite on the Node host", async (t) => {
@@ -66,7 +65,7 @@ t0("MQTT client suite on the Node host", async (t) => {
 });
 
 for (const lua of ["lua5.1", "luajit"]) {
-  const t1 = haveBroker && onPath(lua) ? test.serial : test.skip;
+  const t1 = haveBroker && have(lua) ? test.serial : test.skip;
   t1(`MQTT client suite on ${lua}`, async (t) => {
     buildLua();
     const m = await startMosquitto({ auth: AUTH });

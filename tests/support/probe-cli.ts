@@ -1,7 +1,7 @@
 // Runs the built probe on each runtime from an argv array (never a shell).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { onPath } from "../../tools/testkit/on-path.ts";
 
 export const QJS = process.env.QJS ?? ".cache/qjs/qjs";
 
@@ -14,8 +14,7 @@ export const probeRuntimes: { name: string; argv: string[] }[] = [
 
 export function runtimeMissing(argv: string[]): string | undefined {
   if (argv[0].includes("/")) return existsSync(argv[0]) ? undefined : `${argv[0]} not built`;
-  const dirs = (process.env.PATH ?? "").split(":").filter((d) => d !== "");
-  return dirs.some((d) => existsSync(join(d, argv[0]))) ? undefined : `${argv[0]} not installed`;
+  return onPath(argv[0]) !== undefined ? undefined : `${argv[0]} not installed`;
 }
 
 export interface ProbeRun {
