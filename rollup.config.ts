@@ -11,9 +11,9 @@ import type { OutputChunk, Plugin, RollupOptions } from "rollup";
  * The measurements' run code (imported by their capability descriptors as a namespace read
  * at call time, `impl.runPing(ctx)`) becomes a dynamic import: qjs compiles a chunk only
  * when its first measurement runs. An idle daemon then holds 0.66 MB less RSS (glibc; 0.33
- * MB on musl), measured. The Lua bundle does the same with proxies (tools/build.mjs,
- * LUA_LAZY). Every use of the namespace must be a call of one of its functions, which all
- * return promises; anything else fails the build.
+ * MB on musl), measured. The Lua bundle does the same with proxies (tools/build.mjs
+ * derives its LUA_LAZY from this list). Every use of the namespace must be a call of one
+ * of its functions, which all return promises; anything else fails the build.
  */
 export const QJS_LAZY = ["core/measurements/ping/run.ts", "core/measurements/traceroute/run.ts", "core/measurements/ott/run.ts"];
 
@@ -21,8 +21,7 @@ function lazyRunImports(): Plugin {
   return {
     name: "lazy-run-imports",
     transform(code, id) {
-      const target = QJS_LAZY.find((m) => resolve(m) === resolve(id.replace(/\/index\.ts$/, "/run.ts")));
-      if (target === undefined || !id.endsWith("/index.ts")) return null;
+      if (!id.endsWith("/index.ts") || !QJS_LAZY.some((m) => resolve(m) === resolve(id.slice(0, -"index.ts".length) + "run.ts"))) return null;
       const imp = /import \* as (\w+) from "\.\/run(?:\.ts)?";\n/.exec(code);
       if (!imp) throw new Error(`lazy-run-imports: ${id} does not import ./run as a namespace`);
       const ns = imp[1];

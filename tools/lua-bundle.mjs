@@ -69,9 +69,6 @@ export function requiresOf(body) {
 }
 
 const LOADER = String.raw`
--- The host's collector settings (targets/lua/host.lua, GC_PAUSE and GC_STEPMUL), from
--- before the first module is compiled: the compiler's garbage is where the heap's holes start.
-collectgarbage("setpause", 100) collectgarbage("setstepmul", 1000)
 local ____file
 do
 local src = debug.getinfo(1, "S").source
@@ -183,9 +180,11 @@ function checkLazyUses(modules, lazy) {
 /**
  * The lazy bundle: loader, module index, entry call, then every module's source in one
  * long comment. `lazy` names modules that `require` hands out as proxies; `minify`
- * rewrites each module's chunk (tools/lua-minify.mjs: local names, whitespace).
+ * rewrites each module's chunk (tools/lua-minify.mjs: local names, whitespace); `gc`
+ * ({pause, stepmul}) sets the collector before the first module is compiled: the
+ * compiler's garbage is where the heap's holes start.
  */
-export function lazyBundle({ modules, entry }, { lazy = [], minify = (s) => s } = {}) {
+export function lazyBundle({ modules, entry }, { lazy = [], minify = (s) => s, gc } = {}) {
   const names = new Set(modules.map((m) => m.name));
   for (const l of lazy) if (!names.has(l)) throw new Error(`lua-bundle: lazy module ${l} is not in the bundle`);
   checkLazyUses(modules, lazy);
@@ -203,6 +202,7 @@ export function lazyBundle({ modules, entry }, { lazy = [], minify = (s) => s } 
     off += len;
   }
   const head = [
+    ...(gc ? [`collectgarbage("setpause", ${gc.pause}) collectgarbage("setstepmul", ${gc.stepmul})`] : []),
     `local ____segBytes, ____tailBytes = ${off}, ${Buffer.byteLength(tail)}`,
     `local ____index = {\n${index.join(",\n")}\n}`,
     `local ____lazy = {${lazy.map((l) => `[${JSON.stringify(l)}] = true`).join(", ")}}`,

@@ -2082,8 +2082,8 @@ end
 -- the default 200 garbage still piles up inside a cycle and glibc's heap keeps the holes;
 -- at 1000 an idle lua5.1 daemon holds 4.6 instead of 5.0 MB RSS (medians of 4), for ~10%
 -- more CPU in allocation-heavy work (the vector suite: 1.08 -> 1.19 s). The Lua bundle's
--- loader sets both before it compiles any module (tools/lua-bundle.mjs): the compiler's
--- garbage is where the holes start.
+-- first line sets both, read from here by tools/build.mjs, before any module compiles:
+-- the compiler's garbage is where the holes start.
 local GC_PAUSE = 100
 local GC_STEPMUL = 1000
 

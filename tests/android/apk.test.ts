@@ -6,10 +6,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { apkEntry, buildApk, extractEntry, type BuiltApk } from "./apk-build.ts";
-import { VARIANTS, bundleFiles } from "../../tools/package/ipk.ts";
+import { QJS_VARIANT, bundleFiles } from "../../tools/package/ipk.ts";
 import { onPath } from "../../tools/testkit/on-path.ts";
-
-const QJS_VARIANT = VARIANTS.find((v) => v.name === "qjs")!;
 
 const PKG = "org.miniprobe.wrapper";
 const VERSION: string = JSON.parse(readFileSync("package.json", "utf8")).version;

@@ -7,10 +7,8 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import { VARIANTS, bundleFiles } from "../../tools/package/ipk.ts";
+import { QJS_VARIANT, bundleFiles } from "../../tools/package/ipk.ts";
 import { QJS } from "../support/probe-cli.ts";
-
-const QJS_VARIANT = VARIANTS.find((v) => v.name === "qjs")!;
 
 function filesDir(t: { teardown(fn: () => void): void }): string {
   const d = mkdtempSync(join(tmpdir(), "miniprobe-files-"));

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { VARIANTS, buildIpk, bundleFiles, ipkName, version } from "../../tools/package/ipk.ts";
+import { QJS_VARIANT, VARIANTS, buildIpk, bundleFiles, ipkName, version } from "../../tools/package/ipk.ts";
 import { editUci, install, unpackIpk as unpack } from "../../tools/package/opkg-root.ts";
 import { QJS } from "../agent/agent-kit.ts";
 
@@ -128,7 +128,7 @@ test("a UCI change changes the configuration the installed agent runs with (--ch
 test("the installed qjs package runs a measurement: its run code loads from the chunks beside the bundle", (t) => {
   if (!have) return t.fail("dist bundles missing: run npm run build first");
   const root = tmp(t);
-  install(root, buildIpk(VARIANTS[1]), "miniprobe-qjs");
+  install(root, buildIpk(QJS_VARIANT), "miniprobe-qjs");
   const bundle = path.join(root, "usr/share/miniprobe/miniprobe.js");
   // From another directory, as procd runs it: chunk names resolve against the bundle's path.
   const qjs = path.resolve(REPO, QJS);

@@ -25,6 +25,9 @@ export const VARIANTS: Variant[] = [
   { name: "qjs", bundle: "dist/miniprobe.js", chunks: /^miniprobe-[\w-]+\.js$/, depends: ["libc", "quickjs", "curl"], interpreter: ["/usr/bin/qjs", "--std", "/usr/share/miniprobe/miniprobe.js"] },
 ];
 
+/** The QuickJS variant: its bundle is several files (bundleFiles). */
+export const QJS_VARIANT = VARIANTS[1];
+
 const REPO = resolve(import.meta.dirname, "../..");
 
 function sourceDateEpoch(): number {
