@@ -34,8 +34,15 @@ export function textArrayParam(values: unknown[]): unknown {
   return "{" + json.slice(1, -1) + "}";
 }
 
-/** insertMany's statements, named so each connection prepares them once. */
+/** Statement texts (insertMany's, and the batch statement), named so each connection prepares them once. */
 const prepared = new Map<string, string>();
+
+/** The name a statement text is prepared under (one per text, for every connection). */
+function preparedName(text: string): string {
+  let name = prepared.get(text);
+  if (name === undefined) prepared.set(text, (name = "mp_insert_" + prepared.size));
+  return name;
+}
 
 class Client implements Queryable {
   constructor(private readonly c: pg.Pool | pg.PoolClient) {}
@@ -58,8 +65,7 @@ class Client implements Queryable {
       return c[1] === "text" ? textArrayParam(col) : col;
     });
     const keyAt = t.key.map((k) => t.columns.findIndex((c) => c[0] === k));
-    let name = prepared.get(text);
-    if (name === undefined) prepared.set(text, (name = "mp_insert_" + prepared.size));
+    const name = preparedName(text);
     const r = await this.c.query({ name, text, values: cols });
     if (t.noFlags === true) return [];
     const back = new Set((r.rows as Row[]).map((x) => t.key.map((k) => String(x[k])).join("\u0000")));
@@ -92,8 +98,7 @@ export class PostgresDb implements Db {
   }
 
   async statement<T extends Row = Row>(text: string, values: unknown[]): Promise<T[]> {
-    let name = prepared.get(text);
-    if (name === undefined) prepared.set(text, (name = "mp_insert_" + prepared.size));
+    const name = preparedName(text);
     const r = await this.pool.query({ name, text, values: values.map((v) => (Array.isArray(v) ? textArrayParam(v) : v)) });
     return r.rows as T[];
   }
