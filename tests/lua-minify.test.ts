@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 // @ts-expect-error plain ESM tool without type declarations
 import { dropBundleModules, LuaMinifyError, minifyLua } from "../tools/lua-minify.mjs";
-import { onPath } from "../tools/testkit/on-path.ts";
+import { hasCommand } from "../tools/testkit/on-path.ts";
 import { loadVectors, vectorInput } from "../tools/testkit/runtimes.ts";
 import { canonicalAst, loadLuaparse } from "./fixtures/lua-minify/canonical-ast.ts";
 import { randomProgram } from "./fixtures/lua-minify/random-program.ts";
@@ -32,7 +32,7 @@ function sameBehaviour(
 ): string {
   const min = minify(code);
   for (const lua of LUAS) {
-    if (onPath(lua) === undefined) return t.fail(`${lua} not installed`) as never;
+    if (!hasCommand(lua)) return t.fail(`${lua} not installed`) as never;
     const before = runLua(lua, code, opts.args);
     const after = runLua(lua, min, opts.args);
     t.is(after, before, `${lua}\n--- minified:\n${min}`);

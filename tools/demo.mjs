@@ -4,7 +4,7 @@
 // offers against this machine (loopback only), printing a summary and keeping every
 // mPlane result under .cache/demo/. The collector is not built yet: this is the whole job.
 // Every target is on this machine: 127.0.0.1, ::1 and a stream served on loopback.
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { register } from "tsx/esm/api";
 
@@ -52,8 +52,9 @@ function run(argv, input) {
   });
 }
 
+const { hasCommand } = await import("./testkit/on-path.ts");
 function onPath(cmd) {
-  return cmd.includes("/") ? existsSync(cmd) : spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
+  return cmd.includes("/") ? existsSync(cmd) : hasCommand(cmd);
 }
 
 for (const [name, argv] of runtimes) {

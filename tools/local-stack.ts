@@ -4,12 +4,13 @@
 // measurements against this machine: ping 127.0.0.1 and ::1 every 10 s, a traceroute every
 // minute, a short video session on a local ffmpeg stream every 5 minutes. Ctrl-C stops it all.
 //   node --import tsx tools/local-stack.ts [--http-port N] [--mqtt-port N] [--probe node|lua|qjs]
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Collector } from "./collector/collector.ts";
 import { ottMedia } from "./testkit/ott-media.ts";
 import { startOttServer } from "./testkit/ott-server.ts";
+import { hasCommand } from "./testkit/on-path.ts";
 
 const REPO = resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
@@ -17,7 +18,6 @@ const opt = (name: string, dflt: string) => {
   const i = args.indexOf(name);
   return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
 };
-const onPath = (cmd: string) => spawnSync("sh", ["-c", 'command -v "$1"', "sh", cmd]).status === 0;
 
 function log(msg: string): void {
   process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${msg}\n`);
@@ -25,7 +25,7 @@ function log(msg: string): void {
 
 const httpPort = Number(opt("--http-port", process.env.MINIPROBE_HTTP_PORT ?? "8080"));
 const mqttPort = Number(opt("--mqtt-port", process.env.MINIPROBE_MQTT_PORT ?? "1883"));
-const probeKind = opt("--probe", onPath("lua5.1") && existsSync(join(REPO, "dist/miniprobe.lua")) ? "lua" : "node");
+const probeKind = opt("--probe", hasCommand("lua5.1") && existsSync(join(REPO, "dist/miniprobe.lua")) ? "lua" : "node");
 const probeId = "local";
 
 const collector = await Collector.start({ httpPort, mqttPort, dataDir: join(REPO, "data") });

@@ -14,7 +14,7 @@ import { createHost } from "../../targets/node/host.ts";
 import { Queue } from "../../core/agent/queue.ts";
 import { encodeReport, type Report } from "../../core/report/report.ts";
 import { startMosquitto, waitForPort, type Mosquitto, type MosquittoOptions } from "../../tools/testkit/mosquitto.ts";
-import { onPath } from "../../tools/testkit/on-path.ts";
+import { hasCommand } from "../../tools/testkit/on-path.ts";
 
 export const QJS = process.env.QJS ?? ".cache/qjs/qjs";
 
@@ -44,7 +44,7 @@ export function requiredRuntimes(): AgentRuntime[] {
 export function runtimeMissing(rt: AgentRuntime): string | undefined {
   const bin = rt.argv[0];
   if (bin.includes("/")) return fs.existsSync(bin) ? undefined : `${bin} not built`;
-  if (onPath(bin) === undefined) return `${bin} not installed`;
+  if (!hasCommand(bin)) return `${bin} not installed`;
   const script = rt.argv.find((a) => a.startsWith("dist/"));
   if (script !== undefined && !fs.existsSync(script)) return `${script} not built (npm run build)`;
   return undefined;

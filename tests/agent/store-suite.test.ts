@@ -15,7 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { rollup } from "rollup";
-import { onPath } from "../../tools/testkit/on-path.ts";
+import { hasCommand } from "../../tools/testkit/on-path.ts";
 import { qjsSuiteConfig } from "../../tools/testkit/qjs-suite-config.ts";
 import { createHost } from "../../targets/node/host.ts";
 import { fileKind, memoryKind, runStoreSuite, storeCaseNames } from "./store-suite.ts";
@@ -152,7 +152,7 @@ test.serial("store suite on native qjs", async (t) => {
 
 for (const lua of ["lua5.1", "luajit"]) {
   test.serial(`store suite on ${lua}`, async (t) => {
-    if (lua === "luajit" && onPath(lua) === undefined) {
+    if (lua === "luajit" && !hasCommand(lua)) {
       t.log("luajit is not installed (not on PATH): the suite runs on lua5.1 only");
       t.pass();
       return;

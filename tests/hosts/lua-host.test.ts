@@ -12,6 +12,7 @@ import path from "node:path";
 import * as tls from "node:tls";
 import { fileURLToPath } from "node:url";
 import { startServers, TestServers } from "./servers";
+import { hasCommand } from "../../tools/testkit/on-path.ts";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const bundle = path.join(root, "dist/hostsuite.lua");
@@ -35,9 +36,6 @@ function buildIfNeeded(): void {
   }
 }
 
-function onPath(bin: string): boolean {
-  return (process.env.PATH ?? "").split(":").some((d) => d !== "" && fs.existsSync(path.join(d, bin)));
-}
 
 let servers: TestServers;
 let tmpRoot: string;
@@ -69,12 +67,12 @@ function runSuite(lua: string[], tmpDir: string): Promise<{ code: number | null;
 // scratch folder is on tmpfs: 32-bit readdir under qemu-user fails on ext4 (64-bit
 // directory offsets), an emulator artefact a real router does not have.
 const mipsel = path.join(root, "tools/mipsel-lua");
-const mipselReady = fs.existsSync(path.join(root, ".cache/mipsel-sysroot/usr/bin/lua5.1")) && onPath("qemu-mipsel-static");
+const mipselReady = fs.existsSync(path.join(root, ".cache/mipsel-sysroot/usr/bin/lua5.1")) && hasCommand("qemu-mipsel-static");
 const shm = fs.existsSync("/dev/shm") ? "/dev/shm" : undefined;
 
 const runtimes: { name: string; cmd: string[]; ready: boolean; tmpBase?: string }[] = [
-  { name: "lua5.1", cmd: ["lua5.1"], ready: onPath("lua5.1") },
-  { name: "luajit", cmd: ["luajit"], ready: onPath("luajit") },
+  { name: "lua5.1", cmd: ["lua5.1"], ready: hasCommand("lua5.1") },
+  { name: "luajit", cmd: ["luajit"], ready: hasCommand("luajit") },
   { name: "lua5.1-mipsel", cmd: [mipsel], ready: mipselReady && shm !== undefined, tmpBase: shm },
 ];
 
@@ -318,7 +316,7 @@ const haveLuasec = (lua: string[]): boolean => {
 };
 
 for (const rt of runtimes) {
-  const t0 = rt.ready && onPath("openssl") ? test.serial : test.skip;
+  const t0 = rt.ready && hasCommand("openssl") ? test.serial : test.skip;
   t0(`${rt.name}: TLS connect verifies CA and name with luasec, or is EUNSUPPORTED without it`, async (t) => {
     const dir = fs.mkdtempSync(path.join(tmpRoot, "mp-luatls-"));
     t.teardown(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createHost } from "../../targets/node/host";
 import { startMosquitto, mosquittoPath, type Mosquitto } from "../../tools/testkit/mosquitto";
-import { onPath } from "../../tools/testkit/on-path";
+import { hasCommand } from "../../tools/testkit/on-path";
 import { mqttSuiteConfig, runMqttSuite } from "./client-suite";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -27,7 +27,6 @@ function check(t: import("ava").ExecutionContext, lines: string[]): void {
   t.deepEqual(lines.map((l) => l.split(" ")[1]), CASES);
 }
 
-const have = (bin: string): boolean => onPath(bin) !== undefined;
 
 function newest(p: string): number {
   const st = fs.statSync(p);
@@ -52,7 +51,7 @@ function run(cmd: string, args: string[]): Promise<{ code: number; stdout: strin
   });
 }
 
-const haveBroker = mosquittoPath() !== undefined && have("mosquitto_sub") && have("mosquitto_passwd");
+const haveBroker = mosquittoPath() !== undefined && hasCommand("mosquitto_sub") && hasCommand("mosquitto_passwd");
 const t0 = haveBroker ? test.serial : test.skip;
 
 t0("MQTT client suite on the Node host", async (t) => {
@@ -65,7 +64,7 @@ t0("MQTT client suite on the Node host", async (t) => {
 });
 
 for (const lua of ["lua5.1", "luajit"]) {
-  const t1 = haveBroker && have(lua) ? test.serial : test.skip;
+  const t1 = haveBroker && hasCommand(lua) ? test.serial : test.skip;
   t1(`MQTT client suite on ${lua}`, async (t) => {
     buildLua();
     const m = await startMosquitto({ auth: AUTH });

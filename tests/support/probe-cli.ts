@@ -1,7 +1,7 @@
 // Runs the built probe on each runtime from an argv array (never a shell).
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { onPath } from "../../tools/testkit/on-path.ts";
+import { hasCommand } from "../../tools/testkit/on-path.ts";
 
 export const QJS = process.env.QJS ?? ".cache/qjs/qjs";
 
@@ -14,7 +14,7 @@ export const probeRuntimes: { name: string; argv: string[] }[] = [
 
 export function runtimeMissing(argv: string[]): string | undefined {
   if (argv[0].includes("/")) return existsSync(argv[0]) ? undefined : `${argv[0]} not built`;
-  return onPath(argv[0]) !== undefined ? undefined : `${argv[0]} not installed`;
+  return hasCommand(argv[0]) ? undefined : `${argv[0]} not installed`;
 }
 
 export interface ProbeRun {

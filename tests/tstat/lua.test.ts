@@ -8,10 +8,10 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFi
 import { join } from "node:path";
 import { writeJson, JsonValue } from "../../core/util/json.ts";
 import { FIX, device, runTstat, tempDir, testHost, utc } from "./support.ts";
+import { hasCommand } from "../../tools/testkit/on-path.ts";
 
 const OUT = ".cache/tstat-lua";
 const BUNDLE = join(OUT, "tstat-e2e.lua");
-const onPath = (c: string) => spawnSync("sh", ["-c", `command -v ${c}`]).status === 0;
 
 test.before(() => {
   mkdirSync(OUT, { recursive: true });
@@ -42,7 +42,7 @@ function runLua(lua: string, options: Record<string, string>, label: string, sta
 
 for (const lua of ["lua5.1", "luajit"]) {
   test.serial(`${lua}: a past query gives the same JSON as Node, byte for byte`, async (t) => {
-    if (!onPath(lua)) return t.fail(`${lua} not installed`);
+    if (!hasCommand(lua)) return t.fail(`${lua} not installed`);
     for (const [scenario, label] of [["mixed_e2e", "tstat-log_tcp_complete-end_to_end"], ["live_lo_e2e_switch", "tstat-log_tcp_complete-core"], ["small_all", "tstat-log_http_complete"], ["mixed_core", "tstat-log_udp_complete"]]) {
       const options = { "tstat.logDir": join(FIX, scenario, "out") };
       const s = utc("2026-11-22 23:00:00");
@@ -56,7 +56,7 @@ for (const lua of ["lua5.1", "luajit"]) {
   });
 
   test.serial(`${lua}: live spec against the stand-in: group on, rotation, rows, runtime.conf restored byte-exact`, async (t) => {
-    if (!onPath(lua)) return t.fail(`${lua} not installed`);
+    if (!hasCommand(lua)) return t.fail(`${lua} not installed`);
     const tmp = tempDir("tstat-lua-");
     const conf = join(tmp.dir, "runtime.conf");
     copyFileSync(join(FIX, "runtime-conf-variants/runtime_core.conf"), conf);

@@ -14,6 +14,7 @@ import { rollup } from "rollup";
 import { createHost } from "../../targets/node/host.ts";
 import { downloadSegments } from "./http-cpu-run.ts";
 import { BenchRow, row } from "./report.ts";
+import { hasCommand } from "../testkit/on-path.ts";
 
 const SECTION = "http-cpu (CPU s per 100 MB, 20 x 5 MB segments from busybox httpd)";
 const SEGMENTS = 20;
@@ -59,15 +60,11 @@ const RUSAGE_PY = [
   "sys.exit(p.returncode if p.returncode >= 0 else 128 - p.returncode)",
 ].join("\n");
 
-function onPath(bin: string): boolean {
-  return (process.env.PATH ?? "").split(":").some((d) => d !== "" && existsSync(join(d, bin)));
-}
-
 /** Runs argv, measuring user+sys CPU seconds of it and its waited-for children; stdout and code. */
 function timed(argv: string[], timeoutMs: number): Promise<{ cpu: number; stdout: string; stderr: string; code: number | null }> {
   const dir = mkdtempSync(join(tmpdir(), "mp-bench-time-"));
   const out = join(dir, "time");
-  const wrapper = onPath("python3") ? ["python3", "-c", RUSAGE_PY, out] : ["/usr/bin/time", "-f", "%U %S", "-o", out];
+  const wrapper = hasCommand("python3") ? ["python3", "-c", RUSAGE_PY, out] : ["/usr/bin/time", "-f", "%U %S", "-o", out];
   return new Promise((res, rej) => {
     const p = spawn(wrapper[0], [...wrapper.slice(1), ...argv], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
@@ -147,7 +144,7 @@ async function nodeInProcess(base: string): Promise<{ cpu: number; out: string }
 }
 
 export async function bench(): Promise<BenchRow[]> {
-  if (!onPath("python3") && !existsSync("/usr/bin/time")) throw new Error("needs python3 or /usr/bin/time to count CPU");
+  if (!hasCommand("python3") && !existsSync("/usr/bin/time")) throw new Error("needs python3 or /usr/bin/time to count CPU");
   mkdirSync(OUT, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), "mp-bench-http-"));
   const piece = Buffer.alloc(SEGMENT_BYTES);

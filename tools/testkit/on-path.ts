@@ -16,3 +16,8 @@ export function onPath(name: string): string | undefined {
   }
   return undefined;
 }
+
+/** Whether `name` resolves on PATH. */
+export function hasCommand(name: string): boolean {
+  return onPath(name) !== undefined;
+}

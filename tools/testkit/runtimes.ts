@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { hasCommand } from "./on-path.ts";
 
 export interface VectorCase {
   id: string;
@@ -42,9 +43,6 @@ function proc(cmd: string, args: string[], input: string): string {
   return r.stdout;
 }
 
-function onPath(cmd: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
-}
 
 export const runtimes: Runtime[] = [
   {
@@ -68,12 +66,12 @@ export const runtimes: Runtime[] = [
   },
   {
     name: "lua5.1",
-    missing: () => (onPath("lua5.1") ? undefined : "lua5.1 not installed"),
+    missing: () => (hasCommand("lua5.1") ? undefined : "lua5.1 not installed"),
     run: (input) => proc("lua5.1", ["dist/vectors.lua"], input),
   },
   {
     name: "luajit",
-    missing: () => (onPath("luajit") ? undefined : "luajit not installed"),
+    missing: () => (hasCommand("luajit") ? undefined : "luajit not installed"),
     run: (input) => proc("luajit", ["dist/vectors.lua"], input),
   },
   {

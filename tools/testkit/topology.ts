@@ -14,6 +14,7 @@ import { Agent } from "../../core/agent/agent.ts";
 import { discoverTools } from "../../core/tools/discover.ts";
 import { Statement, readMessage, writeMessage } from "../../core/model/statement.ts";
 import { parseJson } from "../../core/util/json.ts";
+import { hasCommand } from "./on-path.ts";
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const NET = join(REPO, "tools/testkit/net");
@@ -121,9 +122,6 @@ export interface CliRuntime {
   missing?: string;
 }
 
-function onPath(cmd: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
-}
 
 /** The probe's command line on every runtime (the bundles must be built: npm run build). */
 export function cliRuntimes(): CliRuntime[] {
@@ -132,8 +130,8 @@ export function cliRuntimes(): CliRuntime[] {
   const js = join(REPO, "dist/miniprobe.js");
   const rts: CliRuntime[] = [
     { name: "node", argv: [process.execPath, join(REPO, "tools/bin/miniprobe.mjs"), "probe"] },
-    { name: "lua5.1", argv: ["lua5.1", lua], missing: !existsSync(lua) ? "dist/miniprobe.lua not built" : !onPath("lua5.1") ? "no lua5.1" : undefined },
-    { name: "luajit", argv: ["luajit", lua], missing: !existsSync(lua) ? "dist/miniprobe.lua not built" : !onPath("luajit") ? "no luajit" : undefined },
+    { name: "lua5.1", argv: ["lua5.1", lua], missing: !existsSync(lua) ? "dist/miniprobe.lua not built" : !hasCommand("lua5.1") ? "no lua5.1" : undefined },
+    { name: "luajit", argv: ["luajit", lua], missing: !existsSync(lua) ? "dist/miniprobe.lua not built" : !hasCommand("luajit") ? "no luajit" : undefined },
     { name: "qjs", argv: [qjs, js], missing: !existsSync(js) ? "dist/miniprobe.js not built" : !existsSync(qjs) ? "qjs not built (tools/build-qjs.sh)" : undefined },
   ];
   return rts;
