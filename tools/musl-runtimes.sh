@@ -28,7 +28,6 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mkdir -p "$root/.cache/musl"
 # .cache may be a symlink into another checkout: bake the real path into the Lua binary.
 cache="$(cd "$root/.cache/musl" && pwd -P)"
-qjs_src="$root/node_modules/qjsc/deps/quickjs_2021_03_27"
 debian="http://deb.debian.org/debian/pool/main"
 jobs="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)"
 
@@ -85,27 +84,12 @@ fetch_orig() {
 }
 
 build_qjs() {
-  local kind="$1" out="$cache/$1" ldflags=""
-  [[ -f "$qjs_src/VERSION" ]] || die "QuickJS sources not found at $qjs_src (run npm install)"
+  local kind="$1" ldflags=""
   [[ "$kind" == qjs-static ]] && ldflags=-static
   # LDFLAGS replaces QuickJS's "-g": no debug info, as OpenWrt strips its packages.
-  local recipe="quickjs $(cat "$qjs_src/VERSION") x86_64 musl-gcc $(musl-gcc -dumpversion) ${ldflags:-dynamic} O2 no-lto r1"
-  if ! stamp_ok "$out" "$recipe"; then
-    mkdir -p "$out"
-    local build
-    build="$(mktemp -d "$cache/build.$$.XXXXXX")"
-    cp -R "$qjs_src/." "$build/"
-    if ! make -C "$build" -j"$jobs" CC=musl-gcc CONFIG_LTO= LDFLAGS="$ldflags" qjs >"$out/build.log" 2>&1; then
-      tail -n 20 "$out/build.log" >&2
-      rm -rf "$build"
-      die "$kind: make failed, see $out/build.log"
-    fi
-    strip -o "$out/qjs.tmp" "$build/qjs"
-    mv "$out/qjs.tmp" "$out/qjs"
-    rm -rf "$build"
-    echo "$recipe" >"$out/STAMP"
-  fi
-  echo "$kind $out/qjs"
+  local bin
+  bin="$(bash "$root/tools/qjs-make.sh" "$cache/$kind" "x86_64 musl-gcc $(musl-gcc -dumpversion) ${ldflags:-dynamic} O2 r1" strip CC=musl-gcc LDFLAGS="$ldflags")"
+  echo "$kind $bin"
 }
 
 # What luaposix's build (its lukefile, run by luke) defines on Linux, with the answers its

@@ -9,7 +9,7 @@
 # Static musl: no dynamic linker or libc is needed on the phone, the binary is 3-4x
 # smaller than static glibc and makes none of the newer start-up syscalls (rseq,
 # getrandom) Android's seccomp filter may refuse. Cached under .cache/android/qjs-<abi>/;
-# rebuilt only when the QuickJS VERSION or this recipe changes. One build at a time.
+# rebuilt only when the QuickJS VERSION or this recipe changes (tools/qjs-make.sh).
 set -euo pipefail
 
 abi="${1:-}"
@@ -21,47 +21,13 @@ esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-src="$root/node_modules/qjsc/deps/quickjs_2021_03_27"
-cache="$root/.cache/android/qjs-$abi"
-out="$cache/qjs"
-stamp="$cache/STAMP"
-
-if [[ ! -f "$src/VERSION" ]]; then
-  echo "cross-qjs: QuickJS sources not found at $src (run npm install)" >&2
-  exit 1
-fi
-# The stamp names everything that shapes the binary: a change in any rebuilds it.
-recipe="quickjs $(cat "$src/VERSION") $triple musl static stripped O2 no-lto r1"
-
-up_to_date() { [[ -x "$out" && -f "$stamp" && "$(cat "$stamp")" == "$recipe" ]]; }
-if up_to_date; then echo "$out"; exit 0; fi
-
-mkdir -p "$cache"
-exec 9>"$cache/lock"
-flock 9
-if up_to_date; then echo "$out"; exit 0; fi
 
 if ! command -v "$triple-gcc" >/dev/null; then
   echo "cross-qjs: $triple-gcc not found (tools/deps.sh installs gcc-$triple)" >&2
   exit 1
 fi
 sh "$here/musl-deps.sh"
-
-build="$(mktemp -d "$cache/build.XXXXXX")"
-trap 'rm -rf "$build"' EXIT
-cp -R "$src/." "$build/"
-jobs="$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)"
 # CROSS_PREFIX makes QuickJS build a host qjsc (with gcc) to compile repl.js and
 # qjscalc.js, and the target objects with CC. LDFLAGS replaces "-g" (no debug info).
-if ! make -C "$build" -j"$jobs" \
-    CROSS_PREFIX="$triple-" \
-    CC="$triple-gcc -specs $musl/musl-gcc.specs" \
-    CONFIG_LTO= LDFLAGS=-static qjs >"$cache/build.log" 2>&1; then
-  echo "cross-qjs: make failed, see $cache/build.log" >&2
-  tail -n 20 "$cache/build.log" >&2
-  exit 1
-fi
-"$triple-strip" -o "$out.tmp" "$build/qjs"
-mv "$out.tmp" "$out"
-echo "$recipe" >"$stamp"
-echo "$out"
+exec bash "$root/tools/qjs-make.sh" "$root/.cache/android/qjs-$abi" "$triple musl static O2 r1" "$triple-strip" \
+  CROSS_PREFIX="$triple-" CC="$triple-gcc -specs $musl/musl-gcc.specs" LDFLAGS=-static
